@@ -1,0 +1,69 @@
+/**
+ * Kite: a Valkey-compatible in-memory data store for Deno, Bun and Node.
+ *
+ * Embed the engine and run commands in-process, or start a RESP server:
+ *
+ * @example
+ * ```ts
+ * import { createEngine, startServer } from "./mod.ts";
+ *
+ * const kite = createEngine();
+ * kite.command("SET", "greeting", "hello");
+ * console.log(kite.command("GET", "greeting")); // { t: "bulk", v: "hello" }
+ *
+ * const server = await startServer({ port: 6379 });
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import { Engine, type EngineOptions } from "./src/engine/engine.ts";
+import type { Session } from "./src/engine/session.ts";
+import type { Reply } from "./src/protocol/reply.ts";
+
+export { Engine, type EngineOptions, KITE_VERSION } from "./src/engine/engine.ts";
+export { type Server, type ServerOptions, startServer } from "./src/server/server.ts";
+export type { Reply } from "./src/protocol/reply.ts";
+export type { CommandSpec, Handler, KeySpec } from "./src/commands/spec.ts";
+export type { ConnectionHandler, Listener, NetAdapter, SocketLike } from "./src/net/adapter.ts";
+export { Session } from "./src/engine/session.ts";
+export { encodeReply } from "./src/protocol/resp_encoder.ts";
+
+/** An in-process engine with one session of its own. */
+export interface EmbeddedEngine {
+  /** The engine, shared with any server started on it. */
+  readonly engine: Engine;
+  /** The session `command` runs on (its selected db, protocol, name). */
+  readonly session: Session;
+  /**
+   * Runs one command synchronously. String arguments are UTF-8 text, `Uint8Array`s raw bytes;
+   * numbers are formatted in decimal. Bulk strings in the reply are latin1 byte strings.
+   */
+  command(...argv: (string | number | Uint8Array)[]): Reply | undefined;
+  /** Stops the engine's background work. */
+  close(): void;
+}
+
+/**
+ * Creates an engine to use without sockets.
+ * @param opts engine options (config values, clock, scheduler)
+ * @returns the engine and a `command` function bound to a session of its own
+ */
+export function createEngine(opts: EngineOptions = {}): EmbeddedEngine {
+  const engine = new Engine(opts);
+  const session = engine.openSession({ via: "embedded", resp: 3 });
+  const toArg = (a: string | number | Uint8Array): string =>
+    typeof a === "string"
+      ? Buffer.from(a, "utf8").toString("latin1")
+      : typeof a === "number"
+      ? String(a)
+      : Buffer.from(a).toString("latin1");
+  return {
+    engine,
+    session,
+    command: (...argv) => engine.dispatch(session, argv.map(toArg)),
+    close: () => engine.close(),
+  };
+}
+
+import { Buffer } from "node:buffer";

@@ -1,0 +1,20 @@
+/**
+ * Every command group's specs, in one list for the registry.
+ *
+ * @module
+ */
+import type { CommandSpec } from "./spec.ts";
+import { STRING_COMMANDS } from "./string.ts";
+import { BITMAP_COMMANDS } from "./bitmap.ts";
+import { GENERIC_COMMANDS } from "./generic.ts";
+import { CONNECTION_COMMANDS } from "./connection.ts";
+import { SERVER_COMMANDS } from "./server.ts";
+
+/** The whole command table. */
+export const ALL_COMMANDS: readonly CommandSpec[] = [
+  ...STRING_COMMANDS,
+  ...BITMAP_COMMANDS,
+  ...GENERIC_COMMANDS,
+  ...CONNECTION_COMMANDS,
+  ...SERVER_COMMANDS,
+];

@@ -1,0 +1,125 @@
+/**
+ * Binds a socket to a session: parses every complete command in each chunk, dispatches them,
+ * encodes the replies into one buffer and writes it once per chunk (pipelining), and applies
+ * back-pressure when the peer does not read.
+ *
+ * @module
+ */
+import type { ConnectionHandler, SocketLike } from "../net/adapter.ts";
+import type { Engine } from "./engine.ts";
+import type { Session } from "./session.ts";
+import { ProtocolError, RespParser } from "../protocol/resp_parser.ts";
+import { RespWriter } from "../protocol/resp_encoder.ts";
+import { error } from "../protocol/reply.ts";
+
+// Replies are flushed early once this much is pending, so one huge pipeline does not build
+// one huge buffer.
+const FLUSH_AT = 64 * 1024;
+
+/** The engine side of one RESP connection. */
+export class Connection implements ConnectionHandler {
+  readonly session: Session;
+  readonly #engine: Engine;
+  readonly #socket: SocketLike;
+  readonly #parser: RespParser;
+  readonly #out = new RespWriter();
+  #paused = false;
+  #closed = false;
+
+  /**
+   * @param engine the engine
+   * @param socket the accepted socket
+   */
+  constructor(engine: Engine, socket: SocketLike) {
+    this.#engine = engine;
+    this.#socket = socket;
+    this.session = engine.openSession({
+      via: "resp",
+      addr: socket.unix ? "/unix:0" : `${socket.remote.address}:${socket.remote.port}`,
+      laddr: socket.unix ? "/unix:0" : `${socket.local.address}:${socket.local.port}`,
+      unix: socket.unix,
+    });
+    this.session.kill = () => this.#close();
+    this.#parser = new RespParser({ maxBulkLen: engine.config.num("proto-max-bulk-len") });
+  }
+
+  /** Feeds bytes from the socket. */
+  onData(bytes: Uint8Array): void {
+    if (this.#closed) return;
+    this.session.netIn += bytes.byteLength;
+    this.#engine.stats.netInputBytes += bytes.byteLength;
+    this.#parser.feed(bytes);
+    if (this.#parser.buffered > this.#engine.config.num("client-query-buffer-limit")) {
+      this.#engine.log("warning", `Closing client ${this.session.id}: query buffer limit reached`);
+      this.#close();
+      return;
+    }
+    if (!this.#paused) this.#process();
+  }
+
+  /** The socket drained its send buffer: continue with queued commands. */
+  onDrain(): void {
+    if (this.#closed || !this.#paused) return;
+    this.#paused = false;
+    this.#socket.resume();
+    this.#process();
+  }
+
+  /** The socket closed. */
+  onClose(): void {
+    this.#closed = true;
+    this.#engine.closeSession(this.session);
+  }
+
+  #process(): void {
+    const s = this.session;
+    while (!this.#closed) {
+      let argv: string[] | null;
+      try {
+        this.#parser.authenticated = s.user !== undefined;
+        argv = this.#parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.#out.reply(error(e.message), s.resp);
+        this.#flush();
+        this.#close();
+        return;
+      }
+      if (argv === null) break;
+      const reply = this.#engine.dispatch(s, argv);
+      if (reply !== undefined) this.#out.reply(reply, s.resp);
+      if (s.closing) {
+        this.#flush();
+        this.#close();
+        return;
+      }
+      if (this.#out.length >= FLUSH_AT && !this.#flush()) {
+        // The peer is not reading: stop executing its commands until the socket drains.
+        this.#paused = true;
+        this.#socket.pause();
+        return;
+      }
+    }
+    s.qbuf = this.#parser.buffered;
+    if (!this.#flush()) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+  }
+
+  /** Writes pending replies. @returns false when the socket asked us to wait. */
+  #flush(): boolean {
+    if (this.#out.length === 0) return true;
+    const bytes = this.#out.take();
+    this.session.netOut += bytes.byteLength;
+    this.#engine.stats.netOutputBytes += bytes.byteLength;
+    return this.#socket.write(bytes);
+  }
+
+  #close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#socket.close();
+    this.#engine.closeSession(this.session);
+  }
+}

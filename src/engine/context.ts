@@ -1,0 +1,47 @@
+/**
+ * What a handler sees while it runs: the engine, the calling session, the selected database
+ * and the command's fixed time. One context per session is reused across commands.
+ *
+ * @module
+ */
+import type { Db } from "../keyspace/db.ts";
+import type { Engine } from "./engine.ts";
+import type { Session } from "./session.ts";
+import type { Command } from "../commands/spec.ts";
+
+/** The handler's view of one command execution. */
+export class CommandContext {
+  /** The engine. */
+  readonly engine: Engine;
+  /** The calling session. */
+  readonly session: Session;
+  /** The selected database (refreshed before each command). */
+  db!: Db;
+  /** The command's time in Unix ms, read once so a command (or MULTI/script) sees one time. */
+  now = 0;
+  /** The running command. */
+  command!: Command;
+
+  /**
+   * @param engine the engine
+   * @param session the session
+   */
+  constructor(engine: Engine, session: Session) {
+    this.engine = engine;
+    this.session = session;
+  }
+
+  /**
+   * Records that `key` in the current database was modified: counts a dirty change and lets
+   * WATCH, client tracking, keyspace notifications and secondary indexes follow it.
+   * @param event the keyspace event name (`set`, `del`, `expire`, ...)
+   */
+  touched(key: string, event: string): void {
+    this.engine.keyModified(this.db, key, event, this.session);
+  }
+
+  /** Like {@link CommandContext.touched} for a database other than the selected one. */
+  touchedIn(db: Db, key: string, event: string): void {
+    this.engine.keyModified(db, key, event, this.session);
+  }
+}

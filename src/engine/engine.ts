@@ -1,0 +1,288 @@
+/**
+ * The engine: databases, the command table, configuration, clients and statistics, and the
+ * dispatcher every front door (RESP, HTTP, in-process) goes through. It touches no runtime
+ * globals; time and timers come in as a {@link Clock} and a {@link Scheduler}.
+ *
+ * @module
+ */
+import { Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
+import { Registry } from "../commands/registry.ts";
+import type { Command, CommandSpec } from "../commands/spec.ts";
+import { ALL_COMMANDS } from "../commands/index.ts";
+import { Config } from "../config/config.ts";
+import { type Clock, type Scheduler, SYSTEM_CLOCK, SYSTEM_SCHEDULER, type TimerHandle } from "../runtime/clock.ts";
+import { error, type Reply, ReplyError } from "../protocol/reply.ts";
+import { E, unknownCommand, unknownSubcommand, wrongArity } from "../protocol/errors.ts";
+import { Session, type SessionOptions } from "./session.ts";
+import { CommandContext } from "./context.ts";
+
+/** Server-wide counters (INFO stats). */
+export interface ServerStats extends KeyspaceStats {
+  totalCommandsProcessed: number;
+  totalConnectionsReceived: number;
+  rejectedConnections: number;
+  totalErrorReplies: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Error prefix (`ERR`, `WRONGTYPE`) -> count (INFO errorstats). */
+  errors: Map<string, number>;
+  /** Unix ms of the last CONFIG RESETSTAT or start. */
+  resetAt: number;
+}
+
+/** A listener for key modifications (WATCH, tracking, notifications, indexes). */
+export type KeyListener = (db: Db, key: string, event: string, session: Session | undefined) => void;
+
+/** Options of {@link Engine}. */
+export interface EngineOptions {
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** Config values to apply at start (config file and CLI), by parameter name. */
+  config?: Record<string, string>;
+  /** Extra command specs (tests, embedders). */
+  commands?: readonly CommandSpec[];
+  /** Random source in [0, 1); seedable for tests. */
+  random?: () => number;
+  /** Logs a line (level, message). Defaults to silence. */
+  log?: (level: "debug" | "verbose" | "notice" | "warning", msg: string) => void;
+}
+
+/** Kite's version. */
+export const KITE_VERSION = "0.1.0";
+
+/** The data store engine. Many can coexist in one process. */
+export class Engine {
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly config: Config;
+  readonly registry: Registry;
+  readonly random: () => number;
+  readonly log: (level: "debug" | "verbose" | "notice" | "warning", msg: string) => void;
+  /** The logical databases, indexed by SELECT number. */
+  readonly dbs: Db[];
+  readonly stats: ServerStats;
+  /** Live sessions by client id. */
+  readonly clients = new Map<number, Session>();
+  /** Unix ms at construction. */
+  readonly startedAt: number;
+  /** Changes since the last save (INFO persistence `rdb_changes_since_last_save`). */
+  dirty = 0;
+  /** Unix seconds of the last successful save (LASTSAVE). */
+  lastSave: number;
+  /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpireEnabled = true;
+  readonly #keyListeners: KeyListener[] = [];
+  readonly #contexts = new WeakMap<Session, CommandContext>();
+  #nextClientId = 1;
+  #cron: TimerHandle | undefined;
+  #closed = false;
+
+  /** @param opts clock, scheduler, config and extra commands */
+  constructor(opts: EngineOptions = {}) {
+    this.clock = opts.clock ?? SYSTEM_CLOCK;
+    this.scheduler = opts.scheduler ?? SYSTEM_SCHEDULER;
+    this.random = opts.random ?? Math.random;
+    this.log = opts.log ?? (() => {});
+    this.config = new Config();
+    for (const [k, v] of Object.entries(opts.config ?? {})) {
+      const r = this.config.set(k, v, true);
+      if (r.status !== "ok") {
+        throw new RangeError(
+          `Cannot set config "${k}" to "${v}": ${r.status === "invalid" ? r.reason : r.status + " parameter"}`,
+        );
+      }
+    }
+    this.registry = new Registry([...ALL_COMMANDS, ...(opts.commands ?? [])]);
+    this.startedAt = this.clock.now();
+    this.lastSave = Math.floor(this.startedAt / 1000);
+    this.stats = {
+      ...newKeyspaceStats(),
+      totalCommandsProcessed: 0,
+      totalConnectionsReceived: 0,
+      rejectedConnections: 0,
+      totalErrorReplies: 0,
+      netInputBytes: 0,
+      netOutputBytes: 0,
+      errors: new Map(),
+      resetAt: this.startedAt,
+    };
+    const n = this.config.num("databases");
+    this.dbs = [];
+    for (let i = 0; i < n; i++) {
+      const db = new Db(i, this.stats);
+      db.onExpire = (d, key) => this.keyModified(d, key, "expired", undefined);
+      this.dbs.push(db);
+    }
+    this.#startCron();
+    this.config.onChange("hz", () => this.#startCron());
+  }
+
+  /** Opens a session (a client). RESP connections, HTTP requests and embedders each get one. */
+  openSession(opts: SessionOptions = {}): Session {
+    const s = new Session(this.#nextClientId++, this.clock.now(), opts);
+    if (this.config.get("requirepass") !== "") s.user = undefined;
+    this.clients.set(s.id, s);
+    if (s.via === "resp") this.stats.totalConnectionsReceived++;
+    return s;
+  }
+
+  /** Forgets a session once its transport is gone. */
+  closeSession(s: Session): void {
+    this.clients.delete(s.id);
+  }
+
+  /** Adds a key modification listener. */
+  onKeyModified(fn: KeyListener): void {
+    this.#keyListeners.push(fn);
+  }
+
+  /** Records a modification of `key` in `db` (dirty counter, listeners). */
+  keyModified(db: Db, key: string, event: string, session: Session | undefined): void {
+    this.dirty++;
+    for (const fn of this.#keyListeners) fn(db, key, event, session);
+  }
+
+  /**
+   * Runs one command synchronously through the full check pipeline and returns its reply.
+   * An empty argv (an empty inline line) returns undefined: Valkey sends nothing back.
+   */
+  dispatch(session: Session, argv: readonly string[]): Reply | undefined {
+    if (argv.length === 0) return undefined;
+    let cmd = this.registry.get(argv[0]!);
+    if (cmd === undefined) {
+      return this.#reject(undefined, unknownCommand(argv[0]!, argv.slice(1)));
+    }
+    if (cmd.subcommands !== undefined) {
+      if (argv.length === 1) return this.#reject(cmd, wrongArity(cmd.fullName));
+      const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
+      if (sub === undefined) {
+        return this.#reject(cmd, unknownSubcommand(cmd.spec.name, argv[1]!));
+      }
+      cmd = sub;
+    }
+    const arity = cmd.spec.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      return this.#reject(cmd, wrongArity(cmd.fullName));
+    }
+    if (session.user === undefined && !cmd.flags.has("no_auth")) {
+      return this.#reject(cmd, error(E.NOAUTH));
+    }
+    return this.call(session, cmd, argv);
+  }
+
+  /**
+   * Like {@link Engine.dispatch}, as a promise that settles when the command completes (a
+   * blocking command settles once it is served or times out).
+   */
+  execute(session: Session, argv: readonly string[]): Promise<Reply | undefined> {
+    return Promise.resolve(this.dispatch(session, argv));
+  }
+
+  /** Runs a resolved command: the handler, then statistics. */
+  call(session: Session, cmd: Command, argv: readonly string[]): Reply {
+    let ctx = this.#contexts.get(session);
+    if (ctx === undefined) {
+      ctx = new CommandContext(this, session);
+      this.#contexts.set(session, ctx);
+    }
+    ctx.db = this.dbs[session.db]!;
+    const now = this.clock.now();
+    ctx.now = now;
+    ctx.command = cmd;
+    session.lastInteraction = now;
+    session.lastCommand = cmd.fullName;
+    session.commands++;
+    const start = this.clock.monotonicUs();
+    let reply: Reply;
+    try {
+      reply = cmd.spec.run!(ctx, argv);
+    } catch (e) {
+      if (e instanceof ReplyError) {
+        reply = e.reply;
+      } else {
+        this.log(
+          "warning",
+          `Internal error in '${cmd.fullName}': ${e instanceof Error ? e.stack ?? e.message : String(e)}`,
+        );
+        reply = error(E.INTERNAL);
+      }
+    }
+    const st = cmd.stats;
+    st.calls++;
+    st.usec += this.clock.monotonicUs() - start;
+    this.stats.totalCommandsProcessed++;
+    if (reply.t === "error") {
+      st.failedCalls++;
+      this.#countError(reply.msg);
+    }
+    return reply;
+  }
+
+  #reject(cmd: Command | undefined, reply: Reply): Reply {
+    if (cmd) cmd.stats.rejectedCalls++;
+    if (reply.t === "error") this.#countError(reply.msg);
+    this.stats.totalCommandsProcessed++;
+    return reply;
+  }
+
+  #countError(msg: string): void {
+    this.stats.totalErrorReplies++;
+    const sp = msg.indexOf(" ");
+    const code = sp < 0 ? msg : msg.slice(0, sp);
+    // Valkey caps distinct error codes at 128 to keep INFO bounded against arbitrary errors.
+    if (!this.stats.errors.has(code) && this.stats.errors.size >= 128) return;
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  /** Counts a failed command from a caller that handles errors itself (EXEC, scripts). */
+  countError(msg: string): void {
+    this.#countError(msg);
+  }
+
+  #startCron(): void {
+    this.#cron?.cancel();
+    if (this.#closed) return;
+    const hz = this.config.num("hz");
+    this.#cron = this.scheduler.every(Math.max(1, Math.floor(1000 / hz)), () => this.cron());
+  }
+
+  /**
+   * One tick of background work: the active expiry cycle, budgeted like Valkey's slow cycle
+   * (20 keys a loop per db, repeating while over 10% of the sample was expired, until 25% of
+   * the tick period is spent).
+   */
+  cron(): void {
+    if (!this.activeExpireEnabled) return;
+    const hz = this.config.num("hz");
+    const effort = this.config.num("active-expire-effort") - 1;
+    const perLoop = 20 + 5 * effort;
+    const budgetUs = ((25 + 2 * effort) * 1_000_000) / hz / 100;
+    const start = this.clock.monotonicUs();
+    const now = this.clock.now();
+    let sampled = 0;
+    let expired = 0;
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) continue;
+      while (true) {
+        const [c, x] = db.activeExpire(now, perLoop);
+        sampled += c;
+        expired += x;
+        if (c === 0 || x * 10 <= c) break;
+        if (this.clock.monotonicUs() - start > budgetUs) {
+          this.stats.expiredTimeCapReachedCount++;
+          break;
+        }
+      }
+    }
+    // Valkey reports a running average of the stale-key ratio seen by the cycle.
+    const perc = sampled > 0 ? expired / sampled : 0;
+    this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
+  }
+
+  /** Stops background work. Sessions and data stay readable. */
+  close(): void {
+    this.#closed = true;
+    this.#cron?.cancel();
+    this.#cron = undefined;
+  }
+}

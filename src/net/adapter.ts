@@ -1,0 +1,53 @@
+/**
+ * The contract between the engine and a runtime's sockets. Adapters (`deno.ts`, `bun.ts`,
+ * `node.ts`) implement it in a few dozen lines and carry no protocol logic.
+ *
+ * @module
+ */
+
+/** One accepted connection, as the engine sees it. */
+export interface SocketLike {
+  /** Peer address. */
+  readonly remote: { address: string; port: number };
+  /** Local address. */
+  readonly local: { address: string; port: number };
+  /** True for a Unix domain socket. */
+  readonly unix: boolean;
+  /** Queues bytes for sending. @returns false when the adapter is buffering: wait for onDrain */
+  write(bytes: Uint8Array): boolean;
+  /** Stops delivering data until {@link SocketLike.resume} (back-pressure). */
+  pause(): void;
+  /** Delivers data again after {@link SocketLike.pause}. */
+  resume(): void;
+  /** Closes after flushing what was written. */
+  close(): void;
+}
+
+/** The engine side of a connection. */
+export interface ConnectionHandler {
+  onData(bytes: Uint8Array): void;
+  onDrain(): void;
+  onClose(error?: unknown): void;
+}
+
+/** Where to listen. */
+export interface ListenOptions {
+  /** TCP port (0 picks a free one). Ignored when `path` is set. */
+  port?: number;
+  hostname?: string;
+  /** Unix socket path. */
+  path?: string;
+}
+
+/** A listening socket. */
+export interface Listener {
+  /** The bound TCP port (0 for a Unix socket). */
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A runtime's networking. */
+export interface NetAdapter {
+  readonly runtime: "deno" | "bun" | "node";
+  listenTcp(opts: ListenOptions, accept: (s: SocketLike) => ConnectionHandler): Promise<Listener>;
+}

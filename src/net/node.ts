@@ -1,0 +1,52 @@
+/**
+ * node:net adapter (Node; also works on Bun and Deno through their Node compatibility).
+ *
+ * @module
+ */
+import * as net from "node:net";
+import type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
+
+/** The node:net adapter. */
+export const nodeAdapter: NetAdapter = {
+  runtime: "node",
+  listenTcp(opts: ListenOptions, accept: (s: SocketLike) => ConnectionHandler): Promise<Listener> {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer({ noDelay: true }, (sock) => {
+      sockets.add(sock);
+      const s: SocketLike = {
+        remote: { address: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 },
+        local: { address: sock.localAddress ?? "", port: sock.localPort ?? 0 },
+        unix: opts.path !== undefined,
+        write: (b) => sock.write(b),
+        pause: () => sock.pause(),
+        resume: () => sock.resume(),
+        close: () => sock.end(),
+      };
+      const h = accept(s);
+      sock.on("data", (d) => h.onData(d as Uint8Array));
+      sock.on("drain", () => h.onDrain());
+      sock.on("error", () => sock.destroy());
+      sock.on("close", () => {
+        sockets.delete(sock);
+        h.onClose();
+      });
+    });
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      const onListening = () => {
+        server.off("error", reject);
+        const addr = server.address();
+        resolve({
+          port: typeof addr === "object" && addr ? addr.port : 0,
+          close: () =>
+            new Promise<void>((done) => {
+              for (const s of sockets) s.destroy();
+              server.close(() => done());
+            }),
+        });
+      };
+      if (opts.path !== undefined) server.listen(opts.path, onListening);
+      else server.listen(opts.port ?? 6379, opts.hostname ?? "127.0.0.1", onListening);
+    });
+  },
+};
