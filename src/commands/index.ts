@@ -9,6 +9,7 @@ import { BITMAP_COMMANDS } from "./bitmap.ts";
 import { GENERIC_COMMANDS } from "./generic.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { SERVER_COMMANDS } from "./server.ts";
+import { DATABASE_COMMANDS } from "./databases.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -17,4 +18,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...GENERIC_COMMANDS,
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
+  ...DATABASE_COMMANDS,
 ];
