@@ -30,6 +30,9 @@ export function implicitCategories(spec: CommandSpec): string[] {
 /** The resolved command table. */
 export class Registry {
   readonly #commands = new Map<string, Command>();
+  // Clients send names in any case (mostly upper); caching each spelling that resolved saves a
+  // toLowerCase() per command. Bounded so random garbage names cannot grow it.
+  readonly #spellings = new Map<string, Command>();
 
   /**
    * @param specs every top-level command spec
@@ -44,7 +47,11 @@ export class Registry {
 
   /** Looks a command up by name, case-insensitively. */
   get(name: string): Command | undefined {
-    return this.#commands.get(name) ?? this.#commands.get(name.toLowerCase());
+    const hit = this.#spellings.get(name);
+    if (hit !== undefined) return hit;
+    const cmd = this.#commands.get(name.toLowerCase());
+    if (cmd !== undefined && this.#spellings.size < 4096) this.#spellings.set(name, cmd);
+    return cmd;
   }
 
   /** Every top-level command. */

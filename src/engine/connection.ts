@@ -72,6 +72,15 @@ export class Connection implements ConnectionHandler {
   }
 
   #process(): void {
+    this.#engine.beginBatch();
+    try {
+      this.#processBatch();
+    } finally {
+      this.#engine.endBatch();
+    }
+  }
+
+  #processBatch(): void {
     const s = this.session;
     while (!this.#closed) {
       let argv: string[] | null;

@@ -71,8 +71,9 @@ export class FakeClock implements Clock {
     this.#now += ms;
     this.#us += ms * 1000;
   }
-  /** Sets the absolute time. */
+  /** Sets the absolute time; the monotonic clock moves by the same amount (never backwards). */
   set(ms: number): void {
+    this.#us += Math.max(0, ms - this.#now) * 1000;
     this.#now = ms;
   }
 }
