@@ -14,6 +14,7 @@ interface BunSocket {
   end(): void;
   pause(): void;
   resume(): void;
+  setNoDelay?(on: boolean): boolean;
 }
 interface BunConn {
   handler: ConnectionHandler;
@@ -34,6 +35,7 @@ export const bunAdapter: NetAdapter = {
     const unix = opts.path !== undefined;
     const socket = {
       open(sock: BunSocket) {
+        sock.setNoDelay?.(true);
         const conn: BunConn = { handler: undefined as unknown as ConnectionHandler, pending: [] };
         sock.data = conn;
         const s: SocketLike = {

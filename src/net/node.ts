@@ -13,6 +13,7 @@ export const nodeAdapter: NetAdapter = {
     const sockets = new Set<net.Socket>();
     const server = net.createServer({ noDelay: true }, (sock) => {
       sockets.add(sock);
+      sock.setNoDelay(true);
       const s: SocketLike = {
         remote: { address: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 },
         local: { address: sock.localAddress ?? "", port: sock.localPort ?? 0 },
