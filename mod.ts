@@ -40,6 +40,8 @@ export interface EmbeddedEngine {
    * numbers are formatted in decimal. Bulk strings in the reply are latin1 byte strings.
    */
   command(...argv: (string | number | Uint8Array)[]): Reply | undefined;
+  /** Runs one command and settles with its final reply; a blocking command waits to be served. */
+  execute(...argv: (string | number | Uint8Array)[]): Promise<Reply | undefined>;
   /** Stops the engine's background work. */
   close(): void;
 }
@@ -61,7 +63,11 @@ export function createEngine(opts: EngineOptions = {}): EmbeddedEngine {
   return {
     engine,
     session,
-    command: (...argv) => engine.dispatch(session, argv.map(toArg)),
+    command: (...argv) => {
+      const r = engine.dispatch(session, argv.map(toArg));
+      return r?.t === "blocked" ? r.timeoutReply : r;
+    },
+    execute: (...argv) => engine.execute(session, argv.map(toArg)),
     close: () => engine.close(),
   };
 }

@@ -90,8 +90,25 @@ export type CommandGroup =
   | "bitmap"
   | "search";
 
-/** A command handler: synchronous, returns a semantic reply. */
-export type Handler = (ctx: CommandContext, argv: readonly string[]) => Reply;
+/**
+ * What a blocking command returns when it cannot be served yet (BLPOP on empty lists). The
+ * engine parks the client; whenever one of `keys` is modified it calls `retry`, in FIFO order
+ * among the clients waiting on that key, until `retry` returns a reply or the timeout fires.
+ */
+export interface Blocked {
+  readonly t: "blocked";
+  /** Keys (in the session's selected database) whose modification may serve the client. */
+  readonly keys: readonly string[];
+  /** Milliseconds to wait; 0 waits forever. */
+  readonly timeoutMs: number;
+  /** Tries again; undefined while still not servable. Runs with a fresh context (db, now). */
+  readonly retry: (ctx: CommandContext) => Reply | undefined;
+  /** The reply on timeout, and at once where blocking is not allowed (MULTI, scripts). */
+  readonly timeoutReply: Reply;
+}
+
+/** A command handler: synchronous, returns a semantic reply (or {@link Blocked}). */
+export type Handler = (ctx: CommandContext, argv: readonly string[]) => Reply | Blocked;
 
 /** One row of the command table. */
 export interface CommandSpec {

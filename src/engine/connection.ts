@@ -10,7 +10,7 @@ import type { Engine } from "./engine.ts";
 import type { Session } from "./session.ts";
 import { ProtocolError, RespParser } from "../protocol/resp_parser.ts";
 import { RespWriter } from "../protocol/resp_encoder.ts";
-import { error } from "../protocol/reply.ts";
+import { error, type Reply } from "../protocol/reply.ts";
 
 // Replies are flushed early once this much is pending, so one huge pipeline does not build
 // one huge buffer.
@@ -25,6 +25,22 @@ export class Connection implements ConnectionHandler {
   readonly #out = new RespWriter();
   #paused = false;
   #closed = false;
+  // Parked in a blocking command: input is buffered, not executed, until the reply arrives.
+  #blocked = false;
+  readonly #deliver = (reply: Reply): void => {
+    if (this.#closed) return;
+    this.#blocked = false;
+    this.#out.reply(reply, this.session.resp);
+    // Continue with buffered commands outside the caller's stack: the caller is another
+    // client's command (or a timer), and its batch must not interleave with ours.
+    Promise.resolve().then(() => {
+      if (this.#paused || this.#blocked || this.#closed) {
+        this.#flush();
+        return;
+      }
+      this.#process();
+    });
+  };
 
   /**
    * @param engine the engine
@@ -54,7 +70,7 @@ export class Connection implements ConnectionHandler {
       this.#close();
       return;
     }
-    if (!this.#paused) this.#process();
+    if (!this.#paused && !this.#blocked) this.#process();
   }
 
   /** The socket drained its send buffer: continue with queued commands. */
@@ -62,7 +78,7 @@ export class Connection implements ConnectionHandler {
     if (this.#closed || !this.#paused) return;
     this.#paused = false;
     this.#socket.resume();
-    this.#process();
+    if (!this.#blocked) this.#process();
   }
 
   /** The socket closed. */
@@ -95,8 +111,16 @@ export class Connection implements ConnectionHandler {
         return;
       }
       if (argv === null) break;
-      const reply = this.#engine.dispatch(s, argv);
-      if (reply !== undefined) this.#out.reply(reply, s.resp);
+      const reply = this.#engine.dispatch(s, argv, this.#deliver);
+      if (reply !== undefined) {
+        if (reply.t === "blocked") {
+          // Served within its own dispatch (the reply is already queued): carry on.
+          if (!this.#engine.blocking.isBlocked(s)) continue;
+          this.#blocked = true;
+          break;
+        }
+        this.#out.reply(reply, s.resp);
+      }
       if (s.closing) {
         this.#flush();
         this.#close();

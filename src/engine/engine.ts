@@ -7,7 +7,8 @@
  */
 import { Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
 import { Registry } from "../commands/registry.ts";
-import type { Command, CommandSpec } from "../commands/spec.ts";
+import type { Blocked, Command, CommandSpec } from "../commands/spec.ts";
+import { BlockingManager, type Deliver } from "./blocking.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { Config } from "../config/config.ts";
 import { type Clock, type Scheduler, SYSTEM_CLOCK, SYSTEM_SCHEDULER, type TimerHandle } from "../runtime/clock.ts";
@@ -69,6 +70,8 @@ export class Engine {
   dirty = 0;
   /** Unix seconds of the last successful save (LASTSAVE). */
   lastSave: number;
+  /** Clients parked in blocking commands. */
+  readonly blocking = new BlockingManager();
   /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpireEnabled = true;
   readonly #keyListeners: KeyListener[] = [];
@@ -133,6 +136,7 @@ export class Engine {
 
   /** Forgets a session once its transport is gone. */
   closeSession(s: Session): void {
+    this.blocking.cancel(s);
     this.clients.delete(s.id);
   }
 
@@ -144,14 +148,19 @@ export class Engine {
   /** Records a modification of `key` in `db` (dirty counter, listeners). */
   keyModified(db: Db, key: string, event: string, session: Session | undefined): void {
     this.dirty++;
+    this.blocking.signal(db, key);
     for (const fn of this.#keyListeners) fn(db, key, event, session);
   }
 
   /**
    * Runs one command synchronously through the full check pipeline and returns its reply.
    * An empty argv (an empty inline line) returns undefined: Valkey sends nothing back.
+   *
+   * A blocking command that cannot be served yet returns its {@link Blocked} value: with
+   * `deliver`, the session is parked and `deliver` later receives the final reply; without it
+   * (no way to wait), the command times out at once, as inside MULTI.
    */
-  dispatch(session: Session, argv: readonly string[]): Reply | undefined {
+  dispatch(session: Session, argv: readonly string[], deliver?: Deliver): Reply | Blocked | undefined {
     if (argv.length === 0) return undefined;
     let cmd = this.registry.get(argv[0]!);
     if (cmd === undefined) {
@@ -172,15 +181,63 @@ export class Engine {
     if (session.user === undefined && !cmd.flags.has("no_auth")) {
       return this.#reject(cmd, error(E.NOAUTH));
     }
-    return this.call(session, cmd, argv);
+    let reply = this.call(session, cmd, argv);
+    if (reply.t === "blocked") {
+      if (deliver === undefined) {
+        reply = reply.timeoutReply;
+      } else {
+        const db = this.dbs[session.db]!;
+        const served = cmd;
+        // Valkey counts a blocked command once, when it is finally answered (served or timed out).
+        const counted: Deliver = (r) => {
+          served.stats.calls++;
+          if (r.t === "error") {
+            served.stats.failedCalls++;
+            this.#countError(r.msg);
+          }
+          deliver(r);
+        };
+        this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
+      }
+    }
+    // Clients blocked on keys this command changed are served once it has completed.
+    if (this.blocking.hasReady) this.serveBlocked();
+    return reply;
   }
 
   /**
-   * Like {@link Engine.dispatch}, as a promise that settles when the command completes (a
-   * blocking command settles once it is served or times out).
+   * Like {@link Engine.dispatch}, as a promise that settles with the final reply (a blocking
+   * command settles once it is served or times out).
    */
   execute(session: Session, argv: readonly string[]): Promise<Reply | undefined> {
-    return Promise.resolve(this.dispatch(session, argv));
+    return new Promise((resolve) => {
+      const r = this.dispatch(session, argv, resolve);
+      if (r === undefined || r.t !== "blocked") resolve(r);
+    });
+  }
+
+  /** Serves clients blocked on keys signalled since the last serve. */
+  serveBlocked(): void {
+    this.blocking.serveReady((session, db, cmd, retry) => {
+      const ctx = this.#contextOf(session);
+      ctx.db = db;
+      ctx.now = this.now();
+      ctx.command = cmd;
+      try {
+        return retry(ctx);
+      } catch (e) {
+        return e instanceof ReplyError ? e.reply : error(E.INTERNAL);
+      }
+    });
+  }
+
+  #contextOf(session: Session): CommandContext {
+    let ctx = this.#contexts.get(session);
+    if (ctx === undefined) {
+      ctx = new CommandContext(this, session);
+      this.#contexts.set(session, ctx);
+    }
+    return ctx;
   }
 
   /**
@@ -207,12 +264,8 @@ export class Engine {
   }
 
   /** Runs a resolved command: the handler, then statistics. */
-  call(session: Session, cmd: Command, argv: readonly string[]): Reply {
-    let ctx = this.#contexts.get(session);
-    if (ctx === undefined) {
-      ctx = new CommandContext(this, session);
-      this.#contexts.set(session, ctx);
-    }
+  call(session: Session, cmd: Command, argv: readonly string[]): Reply | Blocked {
+    const ctx = this.#contextOf(session);
     ctx.db = this.dbs[session.db]!;
     // One monotonic read per command gives both the command's wall time (via an offset resynced
     // every cron tick) and, chained within a batch, its duration: clock reads cost 40-80 ns each
@@ -224,7 +277,7 @@ export class Engine {
     session.lastInteraction = now;
     session.lastCommand = cmd.fullName;
     session.commands++;
-    let reply: Reply;
+    let reply: Reply | Blocked;
     try {
       reply = cmd.spec.run!(ctx, argv);
     } catch (e) {
@@ -239,7 +292,7 @@ export class Engine {
       }
     }
     const st = cmd.stats;
-    st.calls++;
+    if (reply.t !== "blocked") st.calls++;
     const end = this.clock.monotonicUs();
     st.usec += end - start;
     if (this.#batchMark >= 0) this.#batchMark = end;

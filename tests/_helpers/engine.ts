@@ -48,7 +48,11 @@ export function makeEngine(opts: EngineOptions = {}): TestEngine {
   };
   const engine = new Engine({ clock, scheduler, random, ...opts });
   const session = engine.openSession();
-  const raw = (s: Session, argv: (string | number)[]) => engine.dispatch(s, argv.map(String));
+  const raw = (s: Session, argv: (string | number)[]): Reply | undefined => {
+    const r = engine.dispatch(s, argv.map(String));
+    // Without a deliver callback a blocking command times out at once, so never "blocked".
+    return r?.t === "blocked" ? r.timeoutReply : r;
+  };
   return {
     engine,
     clock,
