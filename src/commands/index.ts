@@ -10,6 +10,8 @@ import { GENERIC_COMMANDS } from "./generic.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { SERVER_COMMANDS } from "./server.ts";
 import { DATABASE_COMMANDS } from "./databases.ts";
+import { HASH_COMMANDS } from "./hash.ts";
+import { SET_COMMANDS } from "./set.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -19,4 +21,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...CONNECTION_COMMANDS,
   ...SERVER_COMMANDS,
   ...DATABASE_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
 ];

@@ -1,9 +1,673 @@
 /**
- * server commands (Valkey group `server`).
+ * Server commands (Valkey group `server`): INFO, CONFIG, TIME, LASTSAVE, DEBUG and COMMAND.
+ * COMMAND answers from the registry, so it describes exactly the table Kite runs.
  *
  * @module
  */
-import type { CommandSpec } from "./spec.ts";
+import { cmd, type Command, type CommandSpec, type KeyFlag, type KeySpec } from "./spec.ts";
+import type { CommandContext } from "../engine/context.ts";
+import type { Engine } from "../engine/engine.ts";
+import {
+  array,
+  bulk,
+  EMPTY_ARRAY,
+  error,
+  int,
+  map,
+  NULL,
+  OK,
+  type Reply,
+  set,
+  simple,
+  verbatim,
+} from "../protocol/reply.ts";
+import { E, fmt, SYNTAX } from "../protocol/errors.ts";
+import { parseInt64 } from "../util/number.ts";
+import { globMatch } from "../util/glob.ts";
+import { infoText, resetServerStats } from "../observability/info.ts";
+import { lruIdleSeconds } from "../keyspace/db.ts";
+import { stringEncoding, type StringValue } from "../types/string.ts";
+import { helpReply } from "./connection.ts";
+
+// ---------------------------------------------------------------------------------------------
+// INFO, TIME, LASTSAVE
+// ---------------------------------------------------------------------------------------------
+
+function info(ctx: CommandContext, argv: readonly string[]): Reply {
+  return verbatim(infoText(ctx.engine, argv.slice(1), ctx.now));
+}
+
+function time(ctx: CommandContext): Reply {
+  // Kite's clock has millisecond resolution; the microseconds field is that, scaled.
+  const sec = Math.floor(ctx.now / 1000);
+  return array([bulk(String(sec)), bulk(String((ctx.now - sec * 1000) * 1000))]);
+}
+
+function lastsave(ctx: CommandContext): Reply {
+  return int(ctx.engine.lastSave);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CONFIG
+// ---------------------------------------------------------------------------------------------
+
+function configGet(ctx: CommandContext, argv: readonly string[]): Reply {
+  const pairs = ctx.engine.config.match(argv.slice(2));
+  return map(pairs.map(([k, v]) => [bulk(k), bulk(v)] as const));
+}
+
+function configSet(ctx: CommandContext, argv: readonly string[]): Reply {
+  if ((argv.length - 2) % 2 !== 0) return SYNTAX;
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
+  const r = ctx.engine.config.setMany(pairs);
+  if (r.status === "ok") return OK;
+  if (r.status === "unknown") return error(fmt(E.CONFIG_UNKNOWN, r.name));
+  return error(fmt(E.CONFIG_FAILED, r.name, r.reason));
+}
+
+function configResetstat(ctx: CommandContext): Reply {
+  resetServerStats(ctx.engine);
+  return OK;
+}
+
+function configRewrite(ctx: CommandContext): Reply {
+  if (ctx.engine.configFile === undefined) return error(E.NO_CONFIG_FILE);
+  // Rewriting would need file access the engine does not have; say so instead of pretending.
+  return error(fmt(E.REWRITE_FAILED, "Kite cannot rewrite config files yet"));
+}
+
+const CONFIG_HELP = [
+  "GET <pattern>",
+  "    Return the parameters matching a glob-style <pattern>, with their values.",
+  "SET <directive> <value> [<directive> <value> ...]",
+  "    Change parameters, all or none.",
+  "RESETSTAT",
+  "    Zero the statistics INFO reports.",
+  "REWRITE",
+  "    Write the running configuration back to the config file.",
+];
+
+function configHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
+  return helpReply(argv[0]!, CONFIG_HELP);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DEBUG
+// ---------------------------------------------------------------------------------------------
+
+/** C `strtod` on a prefix: leading spaces, then the longest number; 0 when there is none. */
+function strtod(s: string): number {
+  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?inf(?:inity)?)/i.exec(s);
+  if (!m) return 0;
+  const t = m[1]!.toLowerCase();
+  if (t.endsWith("inf") || t.endsWith("infinity")) return t.startsWith("-") ? -Infinity : Infinity;
+  return Number(m[1]);
+}
+
+/** C `atoi`: leading spaces, optional sign, digits; 0 when there are none. */
+function atoi(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s);
+  return m ? Number.parseInt(m[1]!, 10) : 0;
+}
+
+/** Bytes an RDB length prefix takes (`rdbSaveLen`). */
+function rdbLenSize(len: number): number {
+  if (len < 1 << 6) return 1;
+  if (len < 1 << 14) return 2;
+  if (len <= 0xffffffff) return 5;
+  return 9;
+}
+
+/**
+ * The RDB size of a string value as Valkey's `rdbSaveRawString` writes it without LZF
+ * compression: integers that fit 32 bits take 2, 3 or 5 bytes, anything else a length prefix
+ * plus the bytes. Kite has no RDB writer with compression yet, so long compressible strings
+ * report their uncompressed size.
+ */
+function serializedStringLength(v: StringValue): number {
+  if (v.length <= 11 && typeof v === "string") {
+    const n = parseInt64(v);
+    if (n !== null && typeof n === "number") {
+      if (n >= -128 && n <= 127) return 2;
+      if (n >= -32768 && n <= 32767) return 3;
+      if (n >= -2147483648 && n <= 2147483647) return 5;
+    }
+  }
+  return rdbLenSize(v.length) + v.length;
+}
+
+/** A stable pseudo-address for DEBUG OBJECT's `Value at:` (Kite values have no address). */
+function pseudoAddress(dbId: number, key: string): string {
+  let h = 0x811c9dc5 ^ dbId;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return "0x7f" + ((h >>> 0) * 16).toString(16).padStart(10, "0");
+}
+
+function debugObject(ctx: CommandContext, key: string, fast: boolean): Reply {
+  const value = ctx.db.peek(key, ctx.now);
+  if (value === undefined) return error(E.NO_SUCH_KEY);
+  const word = ctx.db.accessWord(key) ?? 0;
+  const isString = typeof value === "string" || value instanceof Uint8Array;
+  // Every type module implements encoding(); "unknown" is what Valkey prints for anything else.
+  const encoding = isString ? stringEncoding(value) : value.encoding?.() ?? "unknown";
+  let line = `Value at:${pseudoAddress(ctx.db.id, key)} refcount:1 encoding:${encoding}`;
+  // Only string sizes can be computed without an RDB writer; other types leave the field out
+  // rather than report a made-up size (as `fast` does in Valkey).
+  if (!fast && isString) line += ` serializedlength:${serializedStringLength(value)}`;
+  line += ` lru:${word} lru_seconds_idle:${lruIdleSeconds(word, ctx.now)}`;
+  return simple(line);
+}
+
+const DEBUG_HELP = [
+  "ERROR <string>",
+  "    Reply with an error made of <string>, for testing clients.",
+  "LOG <message>",
+  "    Write <message> to the server log.",
+  "OBJECT <key> [fast]",
+  "    Describe the value at <key>; `fast` skips the serialized length.",
+  "SET-ACTIVE-EXPIRE <0|1>",
+  "    Stop or restart the background expiry of volatile keys.",
+  "SLEEP <seconds>",
+  "    Stop the whole server for <seconds> (decimals allowed).",
+];
+
+function debug(ctx: CommandContext, argv: readonly string[]): Reply {
+  const sub = argv[1]!.toLowerCase();
+  const argc = argv.length;
+  if (sub === "help" && argc === 2) return helpReply(argv[0]!, DEBUG_HELP);
+  if (sub === "sleep" && argc === 3) {
+    // Valkey's DEBUG SLEEP stops the whole server, so this blocks the thread too (through the
+    // engine's process provider, which tests replace with one that moves their fake clock).
+    const us = Math.trunc(strtod(argv[2]!) * 1_000_000);
+    if (us > 0) ctx.engine.process.sleepSync(us / 1000);
+    return OK;
+  }
+  if (sub === "set-active-expire" && argc === 3) {
+    ctx.engine.activeExpireEnabled = atoi(argv[2]!) !== 0;
+    return OK;
+  }
+  if (sub === "object" && (argc === 3 || argc === 4)) {
+    return debugObject(ctx, argv[2]!, argc === 4 && argv[3]!.toLowerCase() === "fast");
+  }
+  if (sub === "log" && argc === 3) {
+    ctx.engine.log("warning", `DEBUG LOG: ${argv[2]}`);
+    return OK;
+  }
+  if (sub === "error" && argc === 3) return error(argv[2]!.replace(/[\r\n]/g, " "));
+  return error(fmt(E.DEBUG_SUBCOMMAND, argv[1]!));
+}
+
+// ---------------------------------------------------------------------------------------------
+// COMMAND
+// ---------------------------------------------------------------------------------------------
+
+// COMMAND INFO prints flags in Valkey's table order; `sentinel`, `only_sentinel`,
+// `may_replicate`, `protected` and `touches_arbitrary_keys` are hidden on purpose there.
+const FLAG_ORDER = [
+  "write",
+  "readonly",
+  "denyoom",
+  "module",
+  "admin",
+  "pubsub",
+  "noscript",
+  "blocking",
+  "loading",
+  "stale",
+  "skip_monitor",
+  "skip_slowlog",
+  "asking",
+  "fast",
+  "no_auth",
+  "no_mandatory_keys",
+  "no_async_loading",
+  "no_multi",
+  "movablekeys",
+  "allow_busy",
+] as const;
+
+// ACL categories in Valkey's category table order, which is how COMMAND INFO lists them.
+const ACL_ORDER = [
+  "keyspace",
+  "read",
+  "write",
+  "set",
+  "sortedset",
+  "list",
+  "hash",
+  "string",
+  "bitmap",
+  "hyperloglog",
+  "geo",
+  "stream",
+  "pubsub",
+  "admin",
+  "fast",
+  "slow",
+  "blocking",
+  "dangerous",
+  "connection",
+  "transaction",
+  "scripting",
+];
+
+// Key-spec flags as COMMAND prints them: access types upper case, the rest lower case.
+const KEY_FLAG_ORDER: readonly KeyFlag[] = [
+  "RO",
+  "RW",
+  "OW",
+  "RM",
+  "ACCESS",
+  "UPDATE",
+  "INSERT",
+  "DELETE",
+  "NOT_KEY",
+  "INCOMPLETE",
+  "VARIABLE_FLAGS",
+];
+
+function keyFlagsReply(flags: readonly KeyFlag[]): Reply {
+  const out: Reply[] = [];
+  for (const f of KEY_FLAG_ORDER) {
+    if (flags.includes(f)) out.push(simple(f.length === 2 ? f : f.toLowerCase()));
+  }
+  return set(out);
+}
+
+/**
+ * Valkey's legacy (first key, last key, step) triple and `movablekeys` flag, derived from the
+ * key specs as `populateCommandLegacyRangeSpec` does: one plain range spec is used as is;
+ * otherwise consecutive step-1 range specs are merged, and anything else makes keys movable.
+ */
+export function legacyKeyRange(
+  keys: readonly KeySpec[],
+): { first: number; last: number; step: number; movable: boolean } {
+  if (keys.length === 0) return { first: 0, last: 0, step: 0, movable: false };
+  const k0 = keys[0]!;
+  if (keys.length === 1 && "index" in k0.begin && "range" in k0.find) {
+    const pos = k0.begin.index;
+    const lastkey = k0.find.range.last;
+    return {
+      first: pos,
+      last: lastkey >= 0 ? pos + lastkey : lastkey,
+      step: k0.find.range.step,
+      movable: k0.flags.includes("INCOMPLETE"),
+    };
+  }
+  let first = Number.MAX_SAFE_INTEGER;
+  let last = 0;
+  let prevLast = 0;
+  let movable = false;
+  for (const k of keys) {
+    if (!("index" in k.begin) || !("range" in k.find)) {
+      movable = true;
+      continue;
+    }
+    const pos = k.begin.index;
+    if (k.find.range.step !== 1 || (prevLast !== 0 && prevLast !== pos - 1)) {
+      movable = true;
+      continue;
+    }
+    if (k.flags.includes("INCOMPLETE")) movable = true;
+    first = Math.min(first, pos);
+    const abs = k.find.range.last >= 0 ? k.find.range.last + pos : k.find.range.last;
+    // Valkey compares as unsigned, so a negative (open-ended) last key wins.
+    last = (abs >>> 0) > (last >>> 0) ? abs : last;
+    prevLast = last;
+  }
+  if (first === Number.MAX_SAFE_INTEGER) return { first: 0, last: 0, step: 0, movable: true };
+  return { first, last, step: 1, movable };
+}
+
+function keySpecReply(k: KeySpec): Reply {
+  const fields: [Reply, Reply][] = [];
+  if (k.notes !== undefined) fields.push([bulk("notes"), bulk(k.notes)]);
+  fields.push([bulk("flags"), keyFlagsReply(k.flags)]);
+  const begin = "index" in k.begin
+    ? map([[bulk("type"), bulk("index")], [bulk("spec"), map([[bulk("index"), int(k.begin.index)]])]])
+    : map([
+      [bulk("type"), bulk("keyword")],
+      [bulk("spec"), map([[bulk("keyword"), bulk(k.begin.keyword)], [bulk("startfrom"), int(k.begin.startFrom)]])],
+    ]);
+  fields.push([bulk("begin_search"), begin]);
+  let find: Reply;
+  if ("range" in k.find) {
+    const r = k.find.range;
+    find = map([
+      [bulk("type"), bulk("range")],
+      [
+        bulk("spec"),
+        map([[bulk("lastkey"), int(r.last)], [bulk("keystep"), int(r.step)], [bulk("limit"), int(r.limit)]]),
+      ],
+    ]);
+  } else if ("keynum" in k.find) {
+    const r = k.find.keynum;
+    find = map([
+      [bulk("type"), bulk("keynum")],
+      [
+        bulk("spec"),
+        map([[bulk("keynumidx"), int(r.index)], [bulk("firstkey"), int(r.first)], [bulk("keystep"), int(r.step)]]),
+      ],
+    ]);
+  } else {
+    find = map([[bulk("type"), bulk("unknown")], [bulk("spec"), map([])]]);
+  }
+  fields.push([bulk("find_keys"), find]);
+  return map(fields);
+}
+
+/** One COMMAND INFO entry: the 10-element array Valkey 7+ sends. */
+function commandInfoReply(c: Command): Reply {
+  const range = legacyKeyRange(c.spec.keys);
+  const flags: Reply[] = [];
+  for (const f of FLAG_ORDER) {
+    if (f === "movablekeys" ? range.movable : c.flags.has(f as never)) flags.push(simple(f));
+  }
+  const cats: Reply[] = [];
+  for (const a of ACL_ORDER) if (c.aclCategories.includes(a)) cats.push(simple("@" + a));
+  return array([
+    bulk(c.fullName),
+    int(c.spec.arity),
+    set(flags),
+    int(range.first),
+    int(range.last),
+    int(range.step),
+    set(cats),
+    set((c.spec.tips ?? []).map((t) => bulk(t))),
+    set(c.spec.keys.map(keySpecReply)),
+    c.subcommands ? array([...c.subcommands.values()].map(commandInfoReply)) : set([]),
+  ]);
+}
+
+/** COMMAND DOCS `group` names (`sorted_set` is spelled `sorted-set` there). */
+function groupName(c: Command): string {
+  return c.spec.group === "sorted_set" ? "sorted-set" : c.spec.group;
+}
+
+/**
+ * One COMMAND DOCS entry. Kite's table has no argument descriptions, history or deprecation
+ * data, so `arguments`, `history` and `doc_flags` are absent, as Valkey omits empty fields.
+ */
+function commandDocsReply(c: Command): Reply {
+  const fields: [Reply, Reply][] = [];
+  if (c.spec.summary !== undefined) fields.push([bulk("summary"), bulk(c.spec.summary)]);
+  fields.push([bulk("since"), bulk(c.spec.since)]);
+  fields.push([bulk("group"), bulk(groupName(c))]);
+  if (c.spec.complexity !== undefined) fields.push([bulk("complexity"), bulk(c.spec.complexity)]);
+  if (c.subcommands) {
+    fields.push([
+      bulk("subcommands"),
+      map([...c.subcommands.values()].map((s) => [bulk(s.fullName), commandDocsReply(s)] as const)),
+    ]);
+  }
+  return map(fields);
+}
+
+/** Looks a command up by `name` or `container|sub`, case-insensitively. */
+function lookupByFullName(engine: Engine, name: string): Command | undefined {
+  const bar = name.indexOf("|");
+  if (bar < 0) return engine.registry.get(name);
+  const container = engine.registry.get(name.slice(0, bar));
+  return container?.subcommands?.get(name.slice(bar + 1).toLowerCase());
+}
+
+/** Looks up the command an argv would run (`config get` -> `config|get`), like the dispatcher. */
+function lookupArgv(engine: Engine, argv: readonly string[]): Command | undefined {
+  const c = engine.registry.get(argv[0]!);
+  if (c === undefined || c.subcommands === undefined || argv.length === 1) return c;
+  return c.subcommands.get(argv[1]!.toLowerCase());
+}
+
+function command(ctx: CommandContext): Reply {
+  return array([...ctx.engine.registry.all()].map(commandInfoReply));
+}
+
+function commandCount(ctx: CommandContext): Reply {
+  return int(ctx.engine.registry.size);
+}
+
+function commandInfo(ctx: CommandContext, argv: readonly string[]): Reply {
+  if (argv.length === 2) return command(ctx);
+  return array(
+    argv.slice(2).map((n) => {
+      const c = lookupByFullName(ctx.engine, n);
+      return c === undefined ? NULL : commandInfoReply(c);
+    }),
+  );
+}
+
+function commandDocs(ctx: CommandContext, argv: readonly string[]): Reply {
+  const cmds = argv.length === 2
+    ? [...ctx.engine.registry.all()]
+    : argv.slice(2).map((n) => lookupByFullName(ctx.engine, n)).filter((c) => c !== undefined);
+  return map(cmds.map((c) => [bulk(c.fullName), commandDocsReply(c)] as const));
+}
+
+function commandList(ctx: CommandContext, argv: readonly string[]): Reply {
+  let filter: ((c: Command) => boolean) | undefined;
+  for (let i = 2; i < argv.length; i++) {
+    // FILTERBY must be the last three arguments, as in Valkey.
+    if (argv[i]!.toLowerCase() !== "filterby" || argv.length - 1 - i !== 2) return SYNTAX;
+    const kind = argv[i + 1]!.toLowerCase();
+    const arg = argv[i + 2]!;
+    if (kind === "module") {
+      // Kite loads no modules, so no command belongs to one.
+      filter = () => false;
+    } else if (kind === "aclcat") {
+      const cat = arg.toLowerCase();
+      filter = (c) => c.aclCategories.includes(cat);
+    } else if (kind === "pattern") {
+      filter = (c) => globMatch(arg, c.fullName, true);
+    } else {
+      return SYNTAX;
+    }
+    i += 2;
+  }
+  const out: Reply[] = [];
+  for (const c of ctx.engine.registry.flat()) {
+    if (filter === undefined || filter(c)) out.push(bulk(c.fullName));
+  }
+  return array(out);
+}
+
+/** A key position found by {@link specKeys}, with the flags of the spec that found it. */
+interface FoundKey {
+  pos: number;
+  flags: readonly KeyFlag[];
+}
+
+/**
+ * Valkey's `getKeysUsingKeySpecs` without partial results: every key a full argv names, or
+ * null when a spec cannot be resolved (a bad key count, keys past the end, an unknown or
+ * incomplete spec). A keyword spec whose keyword is absent contributes nothing.
+ */
+function specKeys(c: Command, argv: readonly string[]): FoundKey[] | null {
+  const argc = argv.length;
+  const out: FoundKey[] = [];
+  for (const ks of c.spec.keys) {
+    let first = 0;
+    if ("index" in ks.begin) {
+      first = ks.begin.index;
+    } else {
+      const { keyword, startFrom } = ks.begin;
+      const start = startFrom > 0 ? startFrom : argc + startFrom;
+      const end = startFrom > 0 ? argc - 1 : 1;
+      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+        if (i >= argc || i < 1) break;
+        if (argv[i]!.toLowerCase() === keyword.toLowerCase()) {
+          first = i + 1;
+          break;
+        }
+      }
+      if (first === 0) continue;
+    }
+    let last: number;
+    let step: number;
+    if ("range" in ks.find) {
+      const r = ks.find.range;
+      step = r.step;
+      if (r.last >= 0) last = first + r.last;
+      else if (r.limit === 0) last = argc + r.last;
+      else last = first + Math.floor((argc - first) / r.limit) + r.last;
+    } else if ("keynum" in ks.find) {
+      const r = ks.find.keynum;
+      step = r.step;
+      if (first + r.index >= argc) return null;
+      const n = parseInt64(argv[first + r.index]!);
+      if (n === null || n < 0) return null;
+      first += r.first;
+      last = first + Number(n) - 1;
+    } else {
+      return null;
+    }
+    if (last >= argc || last < first || first >= argc) return null;
+    for (let i = first; i <= last; i += step) out.push({ pos: i, flags: ks.flags });
+    if (ks.flags.includes("INCOMPLETE")) return null;
+  }
+  return out;
+}
+
+function getKeysGeneric(ctx: CommandContext, argv: readonly string[], withFlags: boolean): Reply {
+  const target = argv.slice(2);
+  const c = lookupArgv(ctx.engine, target);
+  if (c === undefined) return error(E.INVALID_COMMAND);
+  // Valkey: a command has keys when some key spec is not NOT_KEY (pub/sub channels are not keys).
+  if (!c.spec.keys.some((k) => !k.flags.includes("NOT_KEY"))) return error(E.NO_KEY_ARGS);
+  const arity = c.spec.arity;
+  if ((arity > 0 && arity !== target.length) || target.length < -arity) return error(E.INVALID_COMMAND_ARGC);
+  const keys = specKeys(c, target);
+  if (keys === null || keys.length === 0) {
+    return c.flags.has("no_mandatory_keys") ? EMPTY_ARRAY : error(E.INVALID_COMMAND_ARGS);
+  }
+  return array(
+    keys.map((k) => withFlags ? array([bulk(target[k.pos]!), keyFlagsReply(k.flags)]) : bulk(target[k.pos]!)),
+  );
+}
+
+function commandGetkeys(ctx: CommandContext, argv: readonly string[]): Reply {
+  return getKeysGeneric(ctx, argv, false);
+}
+
+function commandGetkeysandflags(ctx: CommandContext, argv: readonly string[]): Reply {
+  return getKeysGeneric(ctx, argv, true);
+}
+
+const COMMAND_HELP = [
+  "(no subcommand)",
+  "    Describe every command.",
+  "COUNT",
+  "    Return how many commands the server has.",
+  "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+  "    Return the names of all commands, or of those matching a filter.",
+  "INFO [<command-name> ...]",
+  "    Describe the named commands, or all of them.",
+  "DOCS [<command-name> ...]",
+  "    Return documentation for the named commands, or for all of them.",
+  "GETKEYS <full-command>",
+  "    Return the keys a full command line names.",
+  "GETKEYSANDFLAGS <full-command>",
+  "    Return the keys a full command line names, with their access flags.",
+];
+
+function commandHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
+  return helpReply(argv[0]!, COMMAND_HELP);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table
+// ---------------------------------------------------------------------------------------------
+
+const CMD_SUB = "loading stale sentinel";
+const ADMIN_SUB = "admin noscript loading stale";
+const ALL_NODES = ["request_policy:all_nodes", "response_policy:all_succeeded"];
 
 /** The server group's table rows. */
-export const SERVER_COMMANDS: readonly CommandSpec[] = [];
+export const SERVER_COMMANDS: readonly CommandSpec[] = [
+  cmd("info", "server", -1, "loading stale sentinel", "dangerous", [], "1.0.0", info, {
+    tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    complexity: "O(1)",
+    summary: "Reports server information and statistics, section by section.",
+  }),
+  cmd("time", "server", 1, "loading stale fast", "", [], "2.6.0", time, {
+    tips: ["nondeterministic_output"],
+    complexity: "O(1)",
+    summary: "Returns the server time as seconds and microseconds.",
+  }),
+  cmd("lastsave", "server", 1, "loading stale fast", "admin dangerous", [], "1.0.0", lastsave, {
+    tips: ["nondeterministic_output"],
+    complexity: "O(1)",
+    summary: "Returns the Unix time of the last successful save.",
+  }),
+  cmd("debug", "server", -2, "admin noscript loading stale protected", "", [], "1.0.0", debug, {
+    complexity: "Depends on subcommand.",
+    summary: "Debugging helpers: sleep, object details, active expiry switch, log lines.",
+  }),
+  cmd("config", "server", -2, "", "", [], "2.0.0", undefined, {
+    complexity: "Depends on subcommand.",
+    summary: "Reads and changes the server configuration.",
+    subcommands: [
+      cmd("get", "server", -3, ADMIN_SUB, "", [], "2.0.0", configGet, {
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        summary: "Returns the parameters matching glob patterns, with their values.",
+      }),
+      cmd("set", "server", -4, ADMIN_SUB, "", [], "2.0.0", configSet, {
+        tips: ALL_NODES,
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        summary: "Changes one or more parameters atomically.",
+      }),
+      cmd("resetstat", "server", 2, ADMIN_SUB, "", [], "2.0.0", configResetstat, {
+        tips: ALL_NODES,
+        complexity: "O(1)",
+        summary: "Zeroes the statistics INFO reports.",
+      }),
+      cmd("rewrite", "server", 2, ADMIN_SUB, "", [], "2.8.0", configRewrite, {
+        tips: ALL_NODES,
+        complexity: "O(1)",
+        summary: "Writes the running configuration back to the config file.",
+      }),
+      cmd("help", "server", 2, "loading stale", "", [], "5.0.0", configHelp, {
+        complexity: "O(1)",
+        summary: "Lists the CONFIG subcommands.",
+      }),
+    ],
+  }),
+  cmd("command", "server", -1, "loading stale sentinel", "connection", [], "2.8.13", command, {
+    tips: ["nondeterministic_output_order"],
+    complexity: "O(N) where N is the total number of commands",
+    summary: "Describes every command.",
+    subcommands: [
+      cmd("count", "server", 2, CMD_SUB, "connection", [], "2.8.13", commandCount, {
+        complexity: "O(1)",
+        summary: "Returns the number of commands.",
+      }),
+      cmd("docs", "server", -2, CMD_SUB, "connection", [], "7.0.0", commandDocs, {
+        tips: ["nondeterministic_output_order"],
+        complexity: "O(N) where N is the number of commands to look up",
+        summary: "Returns documentation for some or all commands.",
+      }),
+      cmd("getkeys", "server", -3, CMD_SUB, "connection", [], "2.8.13", commandGetkeys, {
+        complexity: "O(N) where N is the number of arguments to the command",
+        summary: "Extracts the key names from a full command line.",
+      }),
+      cmd("getkeysandflags", "server", -3, CMD_SUB, "connection", [], "7.0.0", commandGetkeysandflags, {
+        complexity: "O(N) where N is the number of arguments to the command",
+        summary: "Extracts the key names and their access flags from a full command line.",
+      }),
+      cmd("help", "server", 2, CMD_SUB, "connection", [], "5.0.0", commandHelp, {
+        complexity: "O(1)",
+        summary: "Lists the COMMAND subcommands.",
+      }),
+      cmd("info", "server", -2, CMD_SUB, "connection", [], "2.8.13", commandInfo, {
+        tips: ["nondeterministic_output_order"],
+        complexity: "O(N) where N is the number of commands to look up",
+        summary: "Describes some or all commands.",
+      }),
+      cmd("list", "server", -2, CMD_SUB, "connection", [], "7.0.0", commandList, {
+        tips: ["nondeterministic_output_order"],
+        complexity: "O(N) where N is the total number of commands",
+        summary: "Returns the names of all commands, optionally filtered.",
+      }),
+    ],
+  }),
+];

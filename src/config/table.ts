@@ -1,7 +1,35 @@
 /**
- * The configuration table: every parameter Kite supports, its type, default, bounds and
- * whether CONFIG SET may change it. One table serves the config file, CLI flags and CONFIG
- * GET/SET, so the three can never disagree.
+ * The configuration table: every parameter Kite accepts, its type, default, bounds and whether
+ * CONFIG SET may change it. One table serves the config file, CLI flags and CONFIG GET/SET, so
+ * the three can never disagree.
+ *
+ * Decisions (Valkey 8.1 has about 200 parameters; Kite lists only those it can honour):
+ *
+ * - Applied by Kite: `port`, `bind`, `unixsocket`, `databases`, `http-port` (read once at
+ *   start, so immutable here even where Valkey can rebind at run time); `requirepass` (new AUTHs
+ *   use the new password, authenticated sessions stay authenticated, as in Valkey); `maxclients`;
+ *   `client-query-buffer-limit`; `proto-max-bulk-len` (a connection reads it when it opens);
+ *   `hz` (clamped to 1..500 like Valkey, GET shows the clamped value); `active-expire-effort`;
+ *   `timeout` (idle clients are closed by the cron); `loglevel` (the engine filters its log);
+ *   `enable-debug-command` (the dispatcher enforces it, `no` by default as in Valkey: tests pass
+ *   `yes`); `extended-redis-compatibility` (HELLO and INFO name Redis 7.2.4 instead of Valkey);
+ *   `availability-zone` (HELLO and INFO report it).
+ * - Stored and validated now, honoured by subsystems that read them: `maxmemory`,
+ *   `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time` (eviction and
+ *   OBJECT FREQ); `notify-keyspace-events` (validated and normalized like Valkey; delivery belongs
+ *   to the pub/sub layer); the encoding thresholds `*-max-listpack-*`, `*-max-ziplist-*` aliases,
+ *   `set-max-intset-entries`, `list-compress-depth`, `stream-node-max-*`, `hll-sparse-max-bytes`
+ *   (they only change what OBJECT ENCODING reports).
+ * - `lazyfree-lazy-*` and `replica-lazy-flush`: accepted with Valkey 8's defaults (`yes`). In a
+ *   garbage-collected runtime freeing is always deferred, so both settings behave the same.
+ * - Persistence: Kite does not persist yet. `save` accepts only "" and `appendonly` only `no`;
+ *   anything else fails with a reason instead of being stored and ignored.
+ * - Left out because nothing in Kite would act on them (CONFIG GET shows nothing, CONFIG SET
+ *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs,
+ *   `slowlog-*`, `latency-*`, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
+ *   replication, ACL, `io-threads`, `dynamic-hz`, `activerehashing`, `activedefrag`,
+ *   `client-output-buffer-limit`, `maxmemory-clients`, `tracking-table-max-keys`, `lua-time-limit`,
+ *   `busy-reply-threshold`. Each belongs in this table once the feature that reads it exists.
  *
  * @module
  */
@@ -9,62 +37,150 @@
 /** How a parameter's text is parsed and printed. */
 export type ConfigType = "int" | "memory" | "bool" | "string" | "enum";
 
+/** Outcome of a parameter-specific check: the canonical value to store, or Valkey's reason. */
+export type ConfigCheck = (value: string) => string | { reason: string };
+
 /** One configuration parameter. */
 export interface ConfigParam {
   readonly name: string;
+  /** Old names that still work (`list-max-ziplist-size`); CONFIG GET lists them too. */
   readonly aliases?: readonly string[];
   readonly type: ConfigType;
+  /** The default, in the canonical form CONFIG GET prints. */
   readonly default: string;
-  readonly min?: number;
-  readonly max?: number;
-  /** Allowed values of an enum parameter. */
+  /** Inclusive bounds of int and memory parameters, as int64 values. */
+  readonly min?: bigint;
+  readonly max?: bigint;
+  /** Allowed values of an enum parameter, in the order Valkey lists them in errors. */
   readonly values?: readonly string[];
   /** False when only the config file or the command line may set it (Valkey's IMMUTABLE_CONFIG). */
   readonly mutable: boolean;
-  /** Hidden from `CONFIG GET *`, as Valkey hides sensitive ones? (No: Valkey shows all.) */
+  /** Valkey's SENSITIVE_CONFIG: the value is a secret (redacted from logs and MONITOR). */
   readonly sensitive?: boolean;
+  /** Extra validation and normalization after the type's own parsing. */
+  readonly check?: ConfigCheck;
 }
 
-/** Kite's parameters. Defaults are Valkey 8's. */
+const INT_MAX = 2147483647n;
+const INT_MIN = -2147483648n;
+const UINT_MAX = 4294967295n;
+const LONG_MAX = 9223372036854775807n;
+const ULLONG_MAX = 18446744073709551615n;
+
+/** Keyspace notification classes in the order Valkey prints them (`keyspaceEventsFlagsToString`). */
+const NOTIFY_CLASSES = "g$lshzxetd";
+
+/**
+ * Parses a `notify-keyspace-events` value and returns Valkey's canonical spelling
+ * (`KEA` -> `AKE`): `A` stands for every class in `g$lshzxetd`; `n` (new keys) and `m` (key
+ * misses) are never part of `A`.
+ */
+export function normalizeNotifyEvents(value: string): string | { reason: string } {
+  const set = new Set<string>();
+  for (const c of value) {
+    if (c === "A") {
+      for (const k of NOTIFY_CLASSES) set.add(k);
+    } else if (NOTIFY_CLASSES.includes(c) || c === "K" || c === "E" || c === "m" || c === "n") {
+      set.add(c);
+    } else {
+      return { reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+    }
+  }
+  let out = "";
+  if ([...NOTIFY_CLASSES].every((k) => set.has(k))) {
+    out = "A";
+  } else {
+    for (const k of NOTIFY_CLASSES) if (set.has(k)) out += k;
+    if (set.has("n")) out += "n";
+  }
+  if (set.has("K")) out += "K";
+  if (set.has("E")) out += "E";
+  if (set.has("m")) out += "m";
+  return out;
+}
+
+/** `save`: Valkey's syntax check, then Kite's refusal of any snapshot schedule (no persistence). */
+function checkSave(value: string): string | { reason: string } {
+  const args = value.split(" ").filter((a) => a.length > 0);
+  if (args.length === 0) return "";
+  if (args.length % 2 !== 0) return { reason: "Invalid save parameters" };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!/^-?\d+$/.test(a)) return { reason: "Invalid save parameters" };
+    const n = BigInt(a);
+    if ((i % 2 === 0 && n < 1n) || (i % 2 === 1 && n < 0n)) return { reason: "Invalid save parameters" };
+  }
+  return { reason: "Kite does not persist data yet: only an empty save schedule is supported" };
+}
+
+function checkAppendonly(value: string): string | { reason: string } {
+  return value === "no" ? value : { reason: "Kite does not persist data yet: appendonly must be 'no'" };
+}
+
+/** `bind` is a list; Valkey stores and prints it space separated. */
+function checkBind(value: string): string {
+  return value.split(" ").filter((a) => a.length > 0).join(" ");
+}
+
+const MAXMEMORY_POLICIES = [
+  "volatile-lru",
+  "volatile-lfu",
+  "volatile-random",
+  "volatile-ttl",
+  "allkeys-lru",
+  "allkeys-lfu",
+  "allkeys-random",
+  "noeviction",
+] as const;
+
+function bool(name: string, def: "yes" | "no", extra: Partial<ConfigParam> = {}): ConfigParam {
+  return { name, type: "bool", default: def, mutable: true, ...extra };
+}
+
+function int(name: string, def: number, min: bigint, max: bigint, extra: Partial<ConfigParam> = {}): ConfigParam {
+  return { name, type: "int", default: String(def), min, max, mutable: true, ...extra };
+}
+
+function memory(name: string, def: number, min: bigint, max: bigint, extra: Partial<ConfigParam> = {}): ConfigParam {
+  return { name, type: "memory", default: String(def), min, max, mutable: true, ...extra };
+}
+
+/** Kite's parameters. Defaults, bounds and names are Valkey 8.1's unless the header says otherwise. */
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
-  { name: "port", type: "int", default: "6379", min: 0, max: 65535, mutable: false },
-  { name: "bind", type: "string", default: "127.0.0.1", mutable: false },
+  // Network and clients.
+  int("port", 6379, 0n, 65535n, { mutable: false }),
+  { name: "bind", type: "string", default: "127.0.0.1", mutable: false, check: checkBind },
   { name: "unixsocket", type: "string", default: "", mutable: false },
-  { name: "databases", type: "int", default: "16", min: 1, max: 1024 * 1024, mutable: false },
+  int("http-port", 0, 0n, 65535n, { mutable: false }),
+  int("maxclients", 10000, 1n, UINT_MAX),
+  int("timeout", 0, 0n, INT_MAX),
+  memory("client-query-buffer-limit", 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
+  memory("proto-max-bulk-len", 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
   { name: "requirepass", type: "string", default: "", mutable: true, sensitive: true },
-  { name: "maxclients", type: "int", default: "10000", min: 1, max: 1_000_000, mutable: true },
-  { name: "proto-max-bulk-len", type: "memory", default: "536870912", min: 1024 * 1024, max: 2 ** 53, mutable: true },
+  { name: "availability-zone", type: "string", default: "", mutable: true },
+  bool("extended-redis-compatibility", "no"),
   {
-    name: "client-query-buffer-limit",
-    type: "memory",
-    default: "1073741824",
-    min: 1024 * 1024,
-    max: 2 ** 53,
-    mutable: true,
-  },
-  { name: "hz", type: "int", default: "10", min: 1, max: 500, mutable: true },
-  { name: "maxmemory", type: "memory", default: "0", min: 0, max: 2 ** 53, mutable: true },
-  {
-    name: "maxmemory-policy",
+    name: "enable-debug-command",
     type: "enum",
-    default: "noeviction",
-    values: [
-      "volatile-lru",
-      "volatile-lfu",
-      "volatile-random",
-      "volatile-ttl",
-      "allkeys-lru",
-      "allkeys-lfu",
-      "allkeys-random",
-      "noeviction",
-    ],
-    mutable: true,
+    default: "no",
+    values: ["no", "yes", "local"],
+    mutable: false,
   },
-  { name: "lfu-log-factor", type: "int", default: "10", min: 0, max: 2 ** 31 - 1, mutable: true },
-  { name: "lfu-decay-time", type: "int", default: "1", min: 0, max: 2 ** 31 - 1, mutable: true },
-  { name: "active-expire-effort", type: "int", default: "1", min: 1, max: 10, mutable: true },
-  { name: "timeout", type: "int", default: "0", min: 0, max: 2 ** 31 - 1, mutable: true },
-  { name: "tcp-keepalive", type: "int", default: "300", min: 0, max: 2 ** 31 - 1, mutable: true },
+
+  // Keyspace and background work.
+  int("databases", 16, 1n, INT_MAX, { mutable: false }),
+  int("hz", 10, 0n, INT_MAX, {
+    // Valkey keeps the configured value within 1..500 (updateHZ), and CONFIG GET shows that.
+    check: (v) => String(Math.min(500, Math.max(1, Number(v)))),
+  }),
+  int("active-expire-effort", 1, 1n, 10n),
+  {
+    name: "notify-keyspace-events",
+    type: "string",
+    default: "",
+    mutable: true,
+    check: normalizeNotifyEvents,
+  },
   {
     name: "loglevel",
     type: "enum",
@@ -72,6 +188,35 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     values: ["debug", "verbose", "notice", "warning", "nothing"],
     mutable: true,
   },
-  { name: "enable-debug-command", type: "enum", default: "no", values: ["no", "yes", "local"], mutable: false },
-  { name: "http-port", type: "int", default: "0", min: 0, max: 65535, mutable: false },
+
+  // Memory limits and eviction.
+  memory("maxmemory", 0, 0n, ULLONG_MAX),
+  { name: "maxmemory-policy", type: "enum", default: "noeviction", values: MAXMEMORY_POLICIES, mutable: true },
+  int("maxmemory-samples", 5, 1n, 64n),
+  int("lfu-log-factor", 10, 0n, INT_MAX),
+  int("lfu-decay-time", 1, 0n, INT_MAX),
+  bool("lazyfree-lazy-eviction", "yes"),
+  bool("lazyfree-lazy-expire", "yes"),
+  bool("lazyfree-lazy-server-del", "yes"),
+  bool("lazyfree-lazy-user-del", "yes"),
+  bool("lazyfree-lazy-user-flush", "yes"),
+  bool("replica-lazy-flush", "yes", { aliases: ["slave-lazy-flush"] }),
+
+  // Encodings (what OBJECT ENCODING reports).
+  int("hash-max-listpack-entries", 512, 0n, LONG_MAX, { aliases: ["hash-max-ziplist-entries"] }),
+  memory("hash-max-listpack-value", 64, 0n, LONG_MAX, { aliases: ["hash-max-ziplist-value"] }),
+  int("list-max-listpack-size", -2, INT_MIN, INT_MAX, { aliases: ["list-max-ziplist-size"] }),
+  int("list-compress-depth", 0, 0n, INT_MAX),
+  int("set-max-intset-entries", 512, 0n, LONG_MAX),
+  int("set-max-listpack-entries", 128, 0n, LONG_MAX),
+  int("set-max-listpack-value", 64, 0n, LONG_MAX),
+  int("zset-max-listpack-entries", 128, 0n, LONG_MAX, { aliases: ["zset-max-ziplist-entries"] }),
+  memory("zset-max-listpack-value", 64, 0n, LONG_MAX, { aliases: ["zset-max-ziplist-value"] }),
+  memory("stream-node-max-bytes", 4096, 0n, LONG_MAX),
+  int("stream-node-max-entries", 100, 0n, LONG_MAX),
+  memory("hll-sparse-max-bytes", 3000, 0n, LONG_MAX),
+
+  // Persistence (none yet).
+  { name: "save", type: "string", default: "", mutable: true, check: checkSave },
+  bool("appendonly", "no", { check: checkAppendonly }),
 ];

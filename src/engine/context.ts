@@ -40,6 +40,15 @@ export class CommandContext {
     this.engine.keyModified(this.db, key, event, this.session);
   }
 
+  /**
+   * Reports a further keyspace event for a key already counted by {@link CommandContext.touched}
+   * in this command (SET ... EX fires `set` then `expire` but is one change to Valkey's dirty
+   * counter).
+   */
+  notify(key: string, event: string): void {
+    this.engine.keyModified(this.db, key, event, this.session, false);
+  }
+
   /** Like {@link CommandContext.touched} for a database other than the selected one. */
   touchedIn(db: Db, key: string, event: string): void {
     this.engine.keyModified(db, key, event, this.session);

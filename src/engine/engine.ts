@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
+import { bindAccessPolicy, Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
 import { Registry } from "../commands/registry.ts";
 import type { Blocked, Command, CommandSpec } from "../commands/spec.ts";
 import { BlockingManager, type Deliver } from "./blocking.ts";
@@ -13,9 +13,11 @@ import { ALL_COMMANDS } from "../commands/index.ts";
 import { Config } from "../config/config.ts";
 import { type Clock, type Scheduler, SYSTEM_CLOCK, SYSTEM_SCHEDULER, type TimerHandle } from "../runtime/clock.ts";
 import { error, type Reply, ReplyError } from "../protocol/reply.ts";
-import { E, unknownCommand, unknownSubcommand, wrongArity } from "../protocol/errors.ts";
+import { E, fmt, unknownCommand, unknownSubcommand, wrongArity } from "../protocol/errors.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { CommandContext } from "./context.ts";
+import { type ProcessInfo, SYSTEM_PROCESS } from "../runtime/process.ts";
+import { InstantMetrics } from "../observability/stats.ts";
 
 /** Server-wide counters (INFO stats). */
 export interface ServerStats extends KeyspaceStats {
@@ -44,12 +46,19 @@ export interface EngineOptions {
   commands?: readonly CommandSpec[];
   /** Random source in [0, 1); seedable for tests. */
   random?: () => number;
-  /** Logs a line (level, message). Defaults to silence. */
+  /** Logs a line (level, message). Defaults to silence. Lines below `loglevel` are dropped. */
   log?: (level: "debug" | "verbose" | "notice" | "warning", msg: string) => void;
+  /** The host process (memory, CPU, DEBUG SLEEP). Defaults to the real one. */
+  processInfo?: ProcessInfo;
+  /** Path of the config file the values came from (INFO `config_file`, CONFIG REWRITE). */
+  configFile?: string;
 }
 
-/** Kite's version. */
-export const KITE_VERSION = "0.1.0";
+// Valkey's verbosity order; a line is logged when its level is at least `loglevel`.
+const LOG_RANK = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 } as const;
+
+/** Kite's version (defined in a leaf module so commands can read it without importing the engine). */
+export { KITE_VERSION } from "../observability/version.ts";
 
 /** The data store engine. Many can coexist in one process. */
 export class Engine {
@@ -74,6 +83,19 @@ export class Engine {
   readonly blocking = new BlockingManager();
   /** Whether the active expiry cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpireEnabled = true;
+  /** The host process (INFO memory/cpu/server, DEBUG SLEEP). */
+  readonly process: ProcessInfo;
+  /** 40 random hex characters identifying this engine's run (INFO `run_id`). */
+  readonly runId: string;
+  /** The config file the engine was started from, if any. */
+  readonly configFile: string | undefined;
+  /** Instantaneous ops/sec and network rates, memory peak (INFO stats/memory). */
+  readonly metrics = new InstantMetrics();
+  readonly #resetListeners: ((s: Session) => void)[] = [];
+  // Whether unauthenticated sessions must AUTH first: a default-user password is set. Cached
+  // because the dispatcher checks it for every command of an unauthenticated session.
+  #authRequired = false;
+  #logRank: number = LOG_RANK.notice;
   readonly #keyListeners: KeyListener[] = [];
   readonly #contexts = new WeakMap<Session, CommandContext>();
   #nextClientId = 1;
@@ -89,7 +111,12 @@ export class Engine {
     this.clock = opts.clock ?? SYSTEM_CLOCK;
     this.scheduler = opts.scheduler ?? SYSTEM_SCHEDULER;
     this.random = opts.random ?? Math.random;
-    this.log = opts.log ?? (() => {});
+    const sink = opts.log;
+    this.log = sink === undefined ? () => {} : (level, msg) => {
+      if (LOG_RANK[level] >= this.#logRank) sink(level, msg);
+    };
+    this.process = opts.processInfo ?? SYSTEM_PROCESS;
+    this.configFile = opts.configFile;
     this.syncClock();
     this.config = new Config();
     for (const [k, v] of Object.entries(opts.config ?? {})) {
@@ -121,14 +148,23 @@ export class Engine {
       db.onExpire = (d, key) => this.keyModified(d, key, "expired", undefined);
       this.dbs.push(db);
     }
+    // LRU/LFU bookkeeping on key access follows maxmemory-policy (OBJECT FREQ/IDLETIME).
+    bindAccessPolicy(this);
+    let runId = "";
+    for (let i = 0; i < 40; i++) runId += Math.floor(this.random() * 16).toString(16);
+    this.runId = runId;
+    this.#authRequired = this.config.get("requirepass") !== "";
+    this.#logRank = LOG_RANK[this.config.get("loglevel") as keyof typeof LOG_RANK];
     this.#startCron();
     this.config.onChange("hz", () => this.#startCron());
+    this.config.onChange("requirepass", (v) => this.#authRequired = v !== "");
+    this.config.onChange("loglevel", (v) => this.#logRank = LOG_RANK[v as keyof typeof LOG_RANK]);
   }
 
   /** Opens a session (a client). RESP connections, HTTP requests and embedders each get one. */
   openSession(opts: SessionOptions = {}): Session {
     const s = new Session(this.#nextClientId++, this.clock.now(), opts);
-    if (this.config.get("requirepass") !== "") s.user = undefined;
+    if (this.#authRequired) s.user = undefined;
     this.clients.set(s.id, s);
     if (s.via === "resp") this.stats.totalConnectionsReceived++;
     return s;
@@ -140,14 +176,24 @@ export class Engine {
     this.clients.delete(s.id);
   }
 
+  /** Adds a listener RESET calls so each subsystem can drop the session's state (MULTI, pub/sub). */
+  onSessionReset(fn: (s: Session) => void): void {
+    this.#resetListeners.push(fn);
+  }
+
+  /** Runs the RESET listeners for a session. */
+  resetSession(s: Session): void {
+    for (const fn of this.#resetListeners) fn(s);
+  }
+
   /** Adds a key modification listener. */
   onKeyModified(fn: KeyListener): void {
     this.#keyListeners.push(fn);
   }
 
   /** Records a modification of `key` in `db` (dirty counter, listeners). */
-  keyModified(db: Db, key: string, event: string, session: Session | undefined): void {
-    this.dirty++;
+  keyModified(db: Db, key: string, event: string, session: Session | undefined, dirty = true): void {
+    if (dirty) this.dirty++;
     this.blocking.signal(db, key);
     for (const fn of this.#keyListeners) fn(db, key, event, session);
   }
@@ -166,8 +212,9 @@ export class Engine {
     if (cmd === undefined) {
       return this.#reject(undefined, unknownCommand(argv[0]!, argv.slice(1)));
     }
-    if (cmd.subcommands !== undefined) {
-      if (argv.length === 1) return this.#reject(cmd, wrongArity(cmd.fullName));
+    // A container alone runs its own handler when it has one (COMMAND); otherwise the arity
+    // check below rejects it (CONFIG).
+    if (cmd.subcommands !== undefined && argv.length > 1) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
         return this.#reject(cmd, unknownSubcommand(cmd.spec.name, argv[1]!));
@@ -178,7 +225,14 @@ export class Engine {
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       return this.#reject(cmd, wrongArity(cmd.fullName));
     }
-    if (session.user === undefined && !cmd.flags.has("no_auth")) {
+    // Valkey checks protected commands (DEBUG) before authentication.
+    if (cmd.flags.has("protected") && !this.#protectedAllowed(cmd, session)) {
+      const name = cmd.spec.name;
+      return this.#reject(cmd, error(fmt(E.PROTECTED_COMMAND, name.toUpperCase(), `enable-${name}-command`)));
+    }
+    // With no password configured, a session that never authenticated may run commands (it is
+    // the default user), but it must AUTH again once a password is set, as in Valkey.
+    if (session.user === undefined && this.#authRequired && !cmd.flags.has("no_auth")) {
       return this.#reject(cmd, error(E.NOAUTH));
     }
     let reply = this.call(session, cmd, argv);
@@ -304,6 +358,15 @@ export class Engine {
     return reply;
   }
 
+  // A protected command runs when its `enable-<name>-command` config is `yes`, or `local` and
+  // the client is on this machine.
+  #protectedAllowed(cmd: Command, session: Session): boolean {
+    const p = this.config.param(`enable-${cmd.spec.name}-command`);
+    if (p === undefined) return false;
+    const v = this.config.get(p.name);
+    return v === "yes" || (v === "local" && session.isLocal);
+  }
+
   #reject(cmd: Command | undefined, reply: Reply): Reply {
     if (cmd) cmd.stats.rejectedCalls++;
     if (reply.t === "error") this.#countError(reply.msg);
@@ -339,6 +402,8 @@ export class Engine {
    */
   cron(): void {
     this.syncClock();
+    this.metrics.sample(this, this.clock.now());
+    this.#closeIdleClients();
     if (!this.activeExpireEnabled) return;
     const hz = this.config.num("hz");
     const effort = this.config.num("active-expire-effort") - 1;
@@ -364,6 +429,21 @@ export class Engine {
     // Valkey reports a running average of the stale-key ratio seen by the cycle.
     const perc = sampled > 0 ? expired / sampled : 0;
     this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
+  }
+
+  // Valkey's `timeout`: closes connections idle for longer than that many seconds, except
+  // blocked and Pub/Sub clients. Sessions without a transport (embedded, HTTP) are never closed.
+  #closeIdleClients(): void {
+    const timeout = this.config.num("timeout");
+    if (timeout === 0) return;
+    const now = Math.floor(this.clock.now() / 1000);
+    for (const s of this.clients.values()) {
+      if (s.kill === undefined || s.pubsub || this.blocking.isBlocked(s)) continue;
+      if (now - Math.floor(s.lastInteraction / 1000) > timeout) {
+        this.log("verbose", "Closing idle client");
+        s.kill();
+      }
+    }
   }
 
   /** Stops background work. Sessions and data stay readable. */

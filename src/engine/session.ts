@@ -65,6 +65,26 @@ export class Session {
   /** Called to close the underlying transport (CLIENT KILL). */
   kill: (() => void) | undefined;
 
+  // State other subsystems maintain and CLIENT LIST / INFO report. Each stays at its neutral
+  // value until the feature that owns it (pub/sub, MULTI, WATCH, tracking) updates it.
+  /** Channel, pattern and shard-channel subscriptions (CLIENT LIST `sub`, `psub`, `ssub`). */
+  subscriptions = 0;
+  patternSubscriptions = 0;
+  shardSubscriptions = 0;
+  /** Commands queued by MULTI, or -1 outside a transaction (CLIENT LIST `multi`, flag `x`). */
+  multiQueued = -1;
+  /** Bytes of the queued MULTI commands' arguments (CLIENT LIST `multi-mem`). */
+  multiBytes = 0;
+  /** Keys WATCHed (CLIENT LIST `watch`). */
+  watchedKeys = 0;
+  /** A WATCHed key was modified: EXEC will fail (flag `d`). */
+  dirtyCas = false;
+  /** Cluster READONLY mode (flag `r`). */
+  readOnly = false;
+  /** Client-side caching: tracking on (flag `t`) and the redirect client id (`redir`). */
+  tracking = false;
+  trackingRedirect = 0;
+
   /**
    * @param id the client id
    * @param now the creation time in ms
@@ -80,5 +100,22 @@ export class Session {
     this.laddr = opts.laddr ?? "";
     this.fd = opts.fd ?? -1;
     this.unix = opts.unix ?? false;
+  }
+
+  /**
+   * Whether the peer is on this machine, for Valkey's "local" protected-command rule: in-process
+   * sessions, Unix sockets and loopback TCP peers.
+   */
+  get isLocal(): boolean {
+    if (this.via === "embedded" || this.unix) return true;
+    const host = this.addr.startsWith("[")
+      ? this.addr.slice(1, this.addr.indexOf("]"))
+      : this.addr.slice(0, this.addr.lastIndexOf(":"));
+    return host.startsWith("127.") || host === "::1" || host.startsWith("::ffff:127.");
+  }
+
+  /** True in Pub/Sub mode: subscribed to at least one channel, pattern or shard channel. */
+  get pubsub(): boolean {
+    return this.subscriptions + this.patternSubscriptions + this.shardSubscriptions > 0;
   }
 }

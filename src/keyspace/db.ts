@@ -1,21 +1,45 @@
 /**
- * One logical database: the key dictionary, the expires dictionary, lazy expiry on lookup and
- * the budgeted active expiry cycle.
+ * One logical database: the key dictionary, the expires dictionary, lazy expiry on lookup, the
+ * budgeted active expiry cycle, LRU/LFU access tracking and stateless SCAN cursors.
  *
  * Keys are latin1 byte strings. Values of the string type are stored bare (a byte string, or a
  * Uint8Array once large or mutated in place); every other type is an object with a `type` tag.
  * Like Valkey, expiry times live in a second dictionary holding only volatile keys, so a
- * persistent key costs one Map entry.
+ * persistent key costs nothing there.
+ *
+ * Keys live in a {@link ScanMap}: a key -> slot `Map` plus slot columns for the key, the value,
+ * the insertion sequence number (the SCAN cursor) and one 32-bit access word. No object is
+ * allocated per key, which keeps a million small string keys near 2x Valkey's memory. The
+ * access word holds what Valkey keeps in `robj.lru`: a 24-bit LRU clock in seconds, or, under
+ * an LFU `maxmemory-policy`, 16 bits of "last decrement" minutes and an 8-bit log counter.
+ *
+ * Every change of the keyspace must go through this class (never through the columns): the
+ * SCAN order and the expires dictionary are kept consistent here.
  *
  * @module
  */
+import type { Config } from "../config/config.ts";
+import { ScanMap } from "./scan.ts";
 
 /** The Valkey data types (TYPE replies). */
 export type TypeName = "string" | "list" | "hash" | "set" | "zset" | "stream";
 
-/** A non-string value: lists, hashes, sets, sorted sets, streams. */
+/**
+ * A non-string value: lists, hashes, sets, sorted sets, streams.
+ *
+ * Contract for every type module:
+ * - `clone()` returns a deep copy that shares no mutable state with the original. COPY calls
+ *   it; a type that lacks it cannot be copied (COPY then fails with an internal error, which is
+ *   a bug to fix in that type, not a user error).
+ * - `encoding()` returns the OBJECT ENCODING name Valkey would report for the current shape
+ *   (`listpack`, `quicklist`, `hashtable`, `intset`, `skiplist`, `stream`).
+ */
 export interface ObjectValue {
   readonly type: Exclude<TypeName, "string">;
+  /** Deep copy for COPY. */
+  clone?(): ObjectValue;
+  /** OBJECT ENCODING name. */
+  encoding?(): string;
 }
 
 /** A stored value. Strings are stored bare. */
@@ -26,19 +50,39 @@ export function typeOf(v: Value): TypeName {
   return typeof v === "string" || v instanceof Uint8Array ? "string" : v.type;
 }
 
-/** One key's slot in the dictionary. Mutable so access time updates do not reallocate. */
+/**
+ * A handle on one key, for code off the hot paths. Reads and writes go to the database, so a
+ * handle stays correct while other keys come and go; it is meant to live for one command.
+ */
 export class Entry {
-  /** The value. */
-  value: Value;
-  /** Last access in ms (LRU), or the LFU counter data when an LFU policy is active. */
-  lru: number;
+  /** The key. */
+  readonly key: string;
+  readonly #map: ScanMap<Value>;
+
   /**
-   * @param value the stored value
-   * @param lru the access time
+   * @param map the key table the handle reads
+   * @param key the key
    */
-  constructor(value: Value, lru: number) {
-    this.value = value;
-    this.lru = lru;
+  constructor(map: ScanMap<Value>, key: string) {
+    this.#map = map;
+    this.key = key;
+  }
+
+  /** The current value (undefined once the key is gone). */
+  get value(): Value {
+    return this.#map.get(this.key) as Value;
+  }
+
+  /** Replaces the value in place, keeping TTL, access data and SCAN position. */
+  set value(v: Value) {
+    const slot = this.#map.slotOf(this.key);
+    if (slot >= 0) this.#map.setValueAt(slot, v);
+  }
+
+  /** The raw access word: LRU clock (seconds, 24 bits) or LFU data (see the module doc). */
+  get lru(): number {
+    const slot = this.#map.slotOf(this.key);
+    return slot >= 0 ? this.#map.metaAt(slot) : 0;
   }
 }
 
@@ -59,21 +103,143 @@ export function newKeyspaceStats(): KeyspaceStats {
   return { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, expiredStalePerc: 0, expiredTimeCapReachedCount: 0 };
 }
 
+/** How key accesses are recorded; one object is shared by all databases of an engine. */
+export interface AccessPolicy {
+  /** True under `volatile-lfu` / `allkeys-lfu`: keep LFU counters instead of LRU clocks. */
+  lfu: boolean;
+  /** `lfu-log-factor`. */
+  lfuLogFactor: number;
+  /** `lfu-decay-time` in minutes (0: never decay). */
+  lfuDecayTime: number;
+  /** Random source in [0, 1) for the probabilistic counter increment. */
+  random: () => number;
+}
+
+/** The policy of a database nobody configured: LRU clocks, Valkey's LFU defaults. */
+export const DEFAULT_ACCESS_POLICY: Readonly<AccessPolicy> = Object.freeze({
+  lfu: false,
+  lfuLogFactor: 10,
+  lfuDecayTime: 1,
+  random: Math.random,
+});
+
+// Commands of one batch share their time, so the last conversion is usually reusable.
+let lastClockMs = -1;
+let lastClock = 0;
+
+/** Valkey's LRU clock: Unix seconds modulo 2^24 (`LRU_CLOCK`, resolution 1000 ms). */
+export function lruClock(nowMs: number): number {
+  if (nowMs !== lastClockMs) {
+    lastClockMs = nowMs;
+    lastClock = Math.floor(nowMs / 1000) % LRU_CLOCK_RANGE;
+  }
+  return lastClock;
+}
+
+const LRU_CLOCK_RANGE = 1 << 24;
+const LRU_CLOCK_MAX = LRU_CLOCK_RANGE - 1;
+/** Initial LFU counter of a new key, so new keys are not evicted before they get a chance. */
+export const LFU_INIT_VAL = 5;
+
+/** Valkey's `LFUGetTimeInMinutes`: Unix minutes modulo 2^16. */
+function lfuMinutes(nowMs: number): number {
+  return Math.floor(nowMs / 60000) % 65536;
+}
+
+/**
+ * The LFU counter of an access word after applying decay (`LFUDecrAndReturn`): one point per
+ * `decayTime` minutes since the word's last decrement time.
+ */
+export function lfuDecrAndReturn(word: number, nowMs: number, decayTime: number): number {
+  const ldt = Math.floor(word / 256) % 65536;
+  const counter = word % 256;
+  if (decayTime <= 0) return counter;
+  const now = lfuMinutes(nowMs);
+  const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+  const periods = Math.floor(elapsed / decayTime);
+  return periods > counter ? 0 : counter - periods;
+}
+
+/**
+ * Valkey's logarithmic increment (`LFULogIncr`): the counter grows with probability
+ * 1 / ((counter - LFU_INIT_VAL) * logFactor + 1), saturating at 255.
+ */
+export function lfuLogIncr(counter: number, logFactor: number, random: () => number): number {
+  if (counter >= 255) return 255;
+  const base = Math.max(0, counter - LFU_INIT_VAL);
+  const p = 1 / (base * logFactor + 1);
+  return random() < p ? counter + 1 : counter;
+}
+
+/** Seconds since the access recorded in an LRU word (`estimateObjectIdleTime` / 1000). */
+export function lruIdleSeconds(word: number, nowMs: number): number {
+  const clock = lruClock(nowMs);
+  return clock >= word ? clock - word : clock + (LRU_CLOCK_MAX - word);
+}
+
+/** Whether a `maxmemory-policy` value tracks LFU counters. */
+export function isLfuPolicy(policy: string): boolean {
+  return policy === "volatile-lfu" || policy === "allkeys-lfu";
+}
+
+const BOUND_POLICIES = new WeakMap<Config, AccessPolicy>();
+
+/**
+ * Makes the databases follow `maxmemory-policy`, `lfu-log-factor` and `lfu-decay-time`, now
+ * and on every later change. Idempotent per config: calling it again rebinds the databases to
+ * the same policy object.
+ * @returns the shared policy object
+ */
+export function bindAccessPolicy(host: {
+  readonly dbs: readonly Db[];
+  readonly config: Config;
+  readonly random: () => number;
+}): AccessPolicy {
+  const config = host.config;
+  let policy = BOUND_POLICIES.get(config);
+  if (policy === undefined) {
+    const p: AccessPolicy = { lfu: false, lfuLogFactor: 10, lfuDecayTime: 1, random: host.random };
+    const refresh = () => {
+      p.lfu = isLfuPolicy(config.get("maxmemory-policy"));
+      p.lfuLogFactor = config.num("lfu-log-factor");
+      p.lfuDecayTime = config.num("lfu-decay-time");
+    };
+    refresh();
+    config.onChange("maxmemory-policy", refresh);
+    config.onChange("lfu-log-factor", refresh);
+    config.onChange("lfu-decay-time", refresh);
+    BOUND_POLICIES.set(config, p);
+    policy = p;
+  }
+  for (const db of host.dbs) db.policy = policy;
+  return policy;
+}
+
+/** The 2^53 boundary past which an expiry time is also kept exactly as a bigint. */
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** A logical database (SELECT index). */
 export class Db {
-  /** The SELECT index. Changes on SWAPDB. */
+  /** The SELECT index. */
   id: number;
-  /** key -> entry. Replaced wholesale by FLUSHDB and SWAPDB. */
-  dict: Map<string, Entry> = new Map();
-  /** key -> absolute expiry time in ms, only for volatile keys. */
+  /**
+   * key -> absolute expiry time in ms, only for volatile keys. Read-only for other modules:
+   * change it through {@link Db.setExpire} and {@link Db.persist}.
+   */
   expires: Map<string, number> = new Map();
-  readonly #stats: KeyspaceStats;
   /** Expiry listener (keyspace notifications, WATCH). */
   onExpire: ExpireListener | undefined;
+  /** How accesses are recorded; see {@link bindAccessPolicy}. */
+  policy: Readonly<AccessPolicy> = DEFAULT_ACCESS_POLICY;
+  #map = new ScanMap<Value>({ meta: true });
+  // Exact expiry times past 2^53 ms (PEXPIREAT near INT64_MAX); `expires` holds the rounded
+  // number, which is all the expiry checks need. Undefined until first needed.
+  #exactExpires: Map<string, bigint> | undefined;
+  readonly #stats: KeyspaceStats;
   // Active expiry walks the expires dictionary round-robin with a live iterator; JS Map
   // iterators stay valid across inserts and deletes, so no key is skipped between cycles.
   #expireCursor: Iterator<[string, number]> | undefined;
-  #randomCursor: Iterator<[string, Entry]> | undefined;
 
   /**
    * @param id the database index
@@ -86,59 +252,98 @@ export class Db {
 
   /** Number of keys, including logically expired ones not yet reclaimed (as Valkey's DBSIZE). */
   get size(): number {
-    return this.dict.size;
+    return this.#map.size;
   }
 
-  /** The entry of a live key, expiring it first when its time has passed. No stats. */
-  entry(key: string, now: number): Entry | undefined {
-    const e = this.dict.get(key);
-    if (e === undefined) return undefined;
+  /** Every key in insertion order, expired or not. Safe against changes while iterating. */
+  keys(): IterableIterator<string> {
+    return this.#map.keys();
+  }
+
+  /** A slot for a live key, expiring it first when its time has passed; -1 when absent. */
+  #liveSlot(key: string, now: number): number {
+    const slot = this.#map.slotOf(key);
+    if (slot < 0) return -1;
     if (this.expires.size > 0) {
       const at = this.expires.get(key);
-      if (at !== undefined && at <= now) {
+      // Valkey: a key is expired once the current time is strictly past its expiry time.
+      if (at !== undefined && at < now) {
         this.#expire(key);
-        return undefined;
+        return -1;
       }
     }
-    return e;
+    return slot;
+  }
+
+  /** A handle on a live key, expiring it first when its time has passed. No stats. */
+  entry(key: string, now: number): Entry | undefined {
+    return this.#liveSlot(key, now) < 0 ? undefined : new Entry(this.#map, key);
+  }
+
+  /** The value of a live key with lazy expiry, without stats or access tracking. */
+  peek(key: string, now: number): Value | undefined {
+    const slot = this.#liveSlot(key, now);
+    return slot < 0 ? undefined : this.#map.valueAt(slot);
   }
 
   /**
-   * Looks a key up for reading: expires it lazily, counts a hit or miss and refreshes the
-   * access time unless `noTouch` (CLIENT NO-TOUCH, TOUCH semantics).
+   * Looks a key up for reading: expires it lazily, counts a hit or miss and records the access
+   * (LRU clock or LFU counter) unless `noTouch` (CLIENT NO-TOUCH, TYPE, EXISTS, TTL, OBJECT).
    */
   lookupRead(key: string, now: number, noTouch = false): Value | undefined {
-    const e = this.entry(key, now);
-    if (e === undefined) {
+    const slot = this.#liveSlot(key, now);
+    if (slot < 0) {
       this.#stats.keyspaceMisses++;
       return undefined;
     }
     this.#stats.keyspaceHits++;
-    if (!noTouch) e.lru = now;
-    return e.value;
-  }
-
-  /** Looks a key up for writing: lazy expiry, access time refresh, no hit/miss stats. */
-  lookupWrite(key: string, now: number): Value | undefined {
-    const e = this.entry(key, now);
-    if (e === undefined) return undefined;
-    e.lru = now;
-    return e.value;
+    if (!noTouch) this.#touch(slot, now);
+    return this.#map.valueAt(slot);
   }
 
   /**
-   * Stores a value. Without `keepTtl` any previous expiry is removed, as SET does.
+   * Looks a key up for writing: lazy expiry, access tracking (unless `noTouch`, for CLIENT
+   * NO-TOUCH), no hit/miss stats.
+   */
+  lookupWrite(key: string, now: number, noTouch = false): Value | undefined {
+    const slot = this.#liveSlot(key, now);
+    if (slot < 0) return undefined;
+    if (!noTouch) this.#touch(slot, now);
+    return this.#map.valueAt(slot);
+  }
+
+  #touch(slot: number, now: number): void {
+    const p = this.policy;
+    if (!p.lfu) {
+      this.#map.setMetaAt(slot, lruClock(now));
+      return;
+    }
+    // Valkey's updateLFU: decay first, then the probabilistic increment, then stamp the time.
+    const counter = lfuLogIncr(lfuDecrAndReturn(this.#map.metaAt(slot), now, p.lfuDecayTime), p.lfuLogFactor, p.random);
+    this.#map.setMetaAt(slot, lfuMinutes(now) * 256 + counter);
+  }
+
+  /** The access word a new key starts with. */
+  #initialWord(now: number): number {
+    return this.policy.lfu ? lfuMinutes(now) * 256 + LFU_INIT_VAL : lruClock(now);
+  }
+
+  /**
+   * Stores a value. Without `keepTtl` any previous expiry is removed, as SET does. A new key
+   * goes to the end of the SCAN order; an overwritten one keeps its place and, under LFU, its
+   * counter (Valkey carries the LFU data over on overwrite).
    * @returns true when the key did not exist before
    */
   set(key: string, value: Value, now: number, keepTtl = false): boolean {
-    const e = this.dict.get(key);
-    if (e !== undefined) {
-      e.value = value;
-      e.lru = now;
-      if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    const map = this.#map;
+    const slot = map.slotOf(key);
+    if (slot >= 0) {
+      map.setValueAt(slot, value);
+      if (!this.policy.lfu) map.setMetaAt(slot, lruClock(now));
+      if (!keepTtl && this.expires.size > 0) this.#dropExpire(key);
       return false;
     }
-    this.dict.set(key, new Entry(value, now));
+    map.insert(key, value, this.#initialWord(now));
     return true;
   }
 
@@ -149,51 +354,113 @@ export class Db {
 
   /** Removes a key and its expiry. @returns whether it existed (expired keys count as absent). */
   delete(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
-    if (this.expires.size > 0) this.expires.delete(key);
+    if (!this.#map.delete(key)) return false;
+    if (this.expires.size > 0) this.#dropExpire(key);
     return true;
   }
 
-  /** Sets the absolute expiry (ms) of an existing key. */
-  setExpire(key: string, at: number): void {
+  /**
+   * Sets the absolute expiry (ms) of an existing key. A bigint keeps full int64 precision for
+   * the rare times past 2^53 ms, so PEXPIRETIME answers exactly what was set.
+   */
+  setExpire(key: string, at: number | bigint): void {
+    if (typeof at === "bigint") {
+      if (at > MAX_SAFE || at < MIN_SAFE) {
+        (this.#exactExpires ??= new Map()).set(key, at);
+        this.expires.set(key, Number(at));
+        return;
+      }
+      at = Number(at);
+    }
     this.expires.set(key, at);
+    if (this.#exactExpires !== undefined) this.#exactExpires.delete(key);
   }
 
-  /** The absolute expiry of a key in ms, or undefined when persistent. */
+  /** The absolute expiry of a key in ms (rounded past 2^53), or undefined when persistent. */
   getExpire(key: string): number | undefined {
     return this.expires.size > 0 ? this.expires.get(key) : undefined;
   }
 
-  /** Removes the expiry of a key. @returns whether it had one. */
-  persist(key: string): boolean {
-    return this.expires.delete(key);
+  /** The absolute expiry of a key in ms, exact (a bigint only past 2^53). */
+  getExpireExact(key: string): number | bigint | undefined {
+    if (this.expires.size === 0) return undefined;
+    const at = this.expires.get(key);
+    if (at === undefined || this.#exactExpires === undefined) return at;
+    return this.#exactExpires.get(key) ?? at;
   }
 
-  /** Removes every key. */
-  flush(): void {
-    this.dict = new Map();
+  /** Removes the expiry of a key. @returns whether it had one. */
+  persist(key: string): boolean {
+    if (!this.expires.delete(key)) return false;
+    if (this.#exactExpires !== undefined) this.#exactExpires.delete(key);
+    return true;
+  }
+
+  #dropExpire(key: string): void {
+    this.expires.delete(key);
+    if (this.#exactExpires !== undefined) this.#exactExpires.delete(key);
+  }
+
+  /** Whether a present key is logically expired (without removing it: KEYS). */
+  isExpired(key: string, now: number): boolean {
+    if (this.expires.size === 0) return false;
+    const at = this.expires.get(key);
+    return at !== undefined && at < now;
+  }
+
+  /**
+   * Removes a key whose time has passed, firing the expiry listener.
+   * @returns true when the key was expired and is now gone
+   */
+  expireIfNeeded(key: string, now: number): boolean {
+    if (!this.isExpired(key, now)) return false;
+    this.#expire(key);
+    return true;
+  }
+
+  /**
+   * Deletes a key because a command set its expiry in the past (EXPIRE with a past time, SET
+   * EXAT in the past). Counts it in `expired_keys` like Valkey 8.1; the caller notifies.
+   * @returns whether the key existed
+   */
+  removeExpired(key: string): boolean {
+    if (!this.delete(key)) return false;
+    this.#stats.expiredKeys++;
+    return true;
+  }
+
+  /**
+   * Removes every key. The SCAN numbering continues, so a stale cursor never lands on keys
+   * added after the flush out of order.
+   * @returns the number of keys removed
+   */
+  flush(): number {
+    const removed = this.#map.size;
+    this.#map = new ScanMap<Value>({ meta: true, firstSeq: this.#map.nextSeq });
     this.expires = new Map();
+    this.#exactExpires = undefined;
     this.#expireCursor = undefined;
-    this.#randomCursor = undefined;
+    return removed;
   }
 
   /** Exchanges the contents of two databases (SWAPDB); ids stay with their slots. */
   swapWith(other: Db): void {
-    const d = this.dict;
+    const m = this.#map;
     const x = this.expires;
-    this.dict = other.dict;
+    const e = this.#exactExpires;
+    this.#map = other.#map;
     this.expires = other.expires;
-    other.dict = d;
+    this.#exactExpires = other.#exactExpires;
+    other.#map = m;
     other.expires = x;
+    other.#exactExpires = e;
     this.#expireCursor = undefined;
-    this.#randomCursor = undefined;
     other.#expireCursor = undefined;
-    other.#randomCursor = undefined;
   }
 
   #expire(key: string): void {
-    this.dict.delete(key);
-    this.expires.delete(key);
+    this.#map.delete(key);
+    this.#dropExpire(key);
     this.#stats.expiredKeys++;
     this.onExpire?.(this, key);
   }
@@ -219,7 +486,7 @@ export class Db {
       checked++;
       const [key, at] = r.value;
       // The iterator may yield a key whose expiry was since removed or changed.
-      if (at <= now && this.expires.get(key) === at) {
+      if (at < now && this.expires.get(key) === at) {
         this.#expire(key);
         expired++;
       }
@@ -228,37 +495,36 @@ export class Db {
   }
 
   /**
-   * A pseudo-random live key. A JS Map has no random access, so this walks a persistent
-   * iterator a random number of steps: O(1) amortized, every key reachable, not uniform.
+   * A uniformly random live key (RANDOMKEY). Expired keys met on the way are reclaimed and
+   * the draw repeats, as on a Valkey primary, so this ends with a live key or an empty db.
    */
   randomKey(now: number, rand: () => number): string | undefined {
-    const n = this.dict.size;
-    if (n === 0) return undefined;
-    // Bounded tries so a database of only expired keys cannot loop forever (Valkey does the same).
-    for (let tries = 0; tries < 100 && this.dict.size > 0; tries++) {
-      let skip = Math.floor(rand() * Math.min(this.dict.size, 16));
-      let key: string | undefined;
-      while (true) {
-        this.#randomCursor ??= this.dict.entries();
-        const r = this.#randomCursor.next();
-        if (r.done) {
-          this.#randomCursor = undefined;
-          continue;
-        }
-        if (skip-- <= 0) {
-          key = r.value[0];
-          break;
-        }
-      }
-      const at = this.getExpire(key);
-      if (at !== undefined && at <= now) {
-        if (tries < 99) {
-          this.#expire(key);
-          continue;
-        }
+    const map = this.#map;
+    while (true) {
+      const slot = map.randomSlot(rand);
+      if (slot < 0) return undefined;
+      const key = map.keyAt(slot)!;
+      if (this.isExpired(key, now)) {
+        this.#expire(key);
+        continue;
       }
       return key;
     }
-    return undefined;
+  }
+
+  /**
+   * Walks keys with a stateless cursor (see {@link ScanMap.scan}). Expired keys are visited
+   * too: the caller filters them and reclaims them with {@link Db.expireIfNeeded} after the
+   * call, never inside `visit`.
+   * @returns the next cursor, 0 at the end
+   */
+  scan(cursor: number, count: number, visit: (key: string, value: Value) => void): number {
+    return this.#map.scan(cursor, count, visit);
+  }
+
+  /** The raw access word of a present key (no expiry check, no touch), or undefined. */
+  accessWord(key: string): number | undefined {
+    const slot = this.#map.slotOf(key);
+    return slot < 0 ? undefined : this.#map.metaAt(slot);
   }
 }

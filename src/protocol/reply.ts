@@ -21,6 +21,7 @@ export type Reply =
   | NullReply
   | ArrayReply
   | MapReply
+  | PairsReply
   | DoubleReply
   | BoolReply
   | VerbatimReply
@@ -61,10 +62,23 @@ export interface MapReply {
   readonly t: "map";
   readonly v: readonly (readonly [Reply, Reply])[];
 }
+/**
+ * A list of pairs (ZRANGE WITHSCORES, HRANDFIELD WITHVALUES): RESP3 nests each pair in a
+ * 2-element array, RESP2 flattens them, as Valkey does.
+ */
+export interface PairsReply {
+  readonly t: "pairs";
+  readonly v: readonly (readonly [Reply, Reply])[];
+}
 /** RESP3 double; RESP2 bulk string formatted like Valkey (`%.17g`, `inf`). */
 export interface DoubleReply {
   readonly t: "double";
   readonly v: number;
+  /**
+   * The RESP2 text when it is not the shortest round-trip digits (Valkey's
+   * `addReplyHumanLongDouble` prints coordinates with 17 digits in RESP2).
+   */
+  readonly text?: string;
 }
 /** RESP3 boolean; RESP2 integer 0/1. */
 export interface BoolReply {
@@ -141,9 +155,13 @@ export function push(v: readonly Reply[]): Reply {
 export function map(v: readonly (readonly [Reply, Reply])[]): Reply {
   return { t: "map", v };
 }
-/** Double reply (RESP3 `,`). */
-export function double(v: number): Reply {
-  return { t: "double", v };
+/** Pairs reply: nested 2-element arrays in RESP3, a flat array in RESP2. */
+export function pairs(v: readonly (readonly [Reply, Reply])[]): Reply {
+  return { t: "pairs", v };
+}
+/** Double reply (RESP3 `,`); `resp2Text` overrides the RESP2 bulk text. */
+export function double(v: number, resp2Text?: string): Reply {
+  return resp2Text === undefined ? { t: "double", v } : { t: "double", v, text: resp2Text };
 }
 /** Boolean reply (RESP3 `#`). */
 export function bool(v: boolean): Reply {

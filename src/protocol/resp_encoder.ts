@@ -165,6 +165,22 @@ export class RespWriter {
           this.reply(v, resp);
         }
         return;
+      case "pairs":
+        if (resp === 3) {
+          this.#header(0x2a, r.v.length);
+          for (const [a, b] of r.v) {
+            this.#header(0x2a, 2);
+            this.reply(a, resp);
+            this.reply(b, resp);
+          }
+        } else {
+          this.#header(0x2a, r.v.length * 2);
+          for (const [a, b] of r.v) {
+            this.reply(a, resp);
+            this.reply(b, resp);
+          }
+        }
+        return;
       case "double": {
         const s = formatDouble(r.v);
         if (resp === 3) {
@@ -173,7 +189,7 @@ export class RespWriter {
           this.#ascii(s);
           this.#crlf();
         } else {
-          this.#bulk(s);
+          this.#bulk(r.text ?? s);
         }
         return;
       }

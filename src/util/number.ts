@@ -73,10 +73,11 @@ export function formatDouble(v: number): string {
 }
 
 /**
- * Formats a value the way INCRBYFLOAT and HINCRBYFLOAT store it (`%.17Lf` with trailing zeros
- * removed in Valkey). JS has no long double, so the shortest round-trip digits of the double
- * are printed in plain (non-exponent) notation, which matches Valkey for every value whose
- * double is exact at 17 significant digits.
+ * Formats a JS number in plain (non-exponent) notation with its shortest round-trip digits.
+ * This only approximates how INCRBYFLOAT and HINCRBYFLOAT store results: Valkey computes them
+ * in x87 long double and prints `%.17Lf`, so `0.1 + 0.2` is `0.3` there but
+ * `0.30000000000000004` here. Use {@link parseLongDouble}, {@link addLongDouble} and
+ * {@link formatLongDoubleHuman} for exact results.
  */
 export function formatLongDouble(v: number): string {
   if (v === Infinity) return "inf";
@@ -110,4 +111,216 @@ function expandExponent(s: string): string {
 /** Formats an integer (number or bigint) in decimal. */
 export function formatInt(v: number | bigint): string {
   return typeof v === "number" ? String(v) : v.toString();
+}
+
+// ---------------------------------------------------------------------------------------------
+// x87 80-bit long double emulation.
+//
+// INCRBYFLOAT and HINCRBYFLOAT parse both operands with `strtold`, add them in `long double`
+// (64-bit significand, 15-bit exponent on x86-64) and store the sum printed with `%.17Lf` minus
+// trailing zeros. A double has 11 fewer significand bits, so `0.1 + 0.2` would print
+// `0.30000000000000004` where Valkey prints `0.3`. The values below are exact binary numbers
+// (significand as a bigint, power-of-two exponent), rounded to nearest-even exactly as the FPU
+// and glibc's `strtold`/`printf` do.
+// ---------------------------------------------------------------------------------------------
+
+/** An x87 extended-precision value: `(-1)^neg * m * 2^e` (m < 2^64), or an infinity. */
+export interface LongDouble {
+  /** Sign (also set for -0). */
+  readonly neg: boolean;
+  /** The significand; 0n for zero. Ignored when `inf`. */
+  readonly m: bigint;
+  /** Power-of-two exponent of the significand's least significant bit. */
+  readonly e: number;
+  /** True for +/-infinity. */
+  readonly inf: boolean;
+}
+
+/** Exponent of the least significant bit of the smallest subnormal (2^-16445). */
+const LD_MIN_LSB_EXP = -16445;
+/** Every finite long double is below 2^16384. */
+const LD_MAX_EXP = 16384;
+const LD_SIG_BITS = 64;
+/** Longest text `string2ld` accepts (Valkey's MAX_LONG_DOUBLE_CHARS). */
+const LD_MAX_CHARS = 5 * 1024;
+const TEN_POW_17 = 10n ** 17n;
+
+const LD_DEC_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+const LD_HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+const LD_INF_RE = /^([+-]?)inf(?:inity)?$/i;
+
+function bitLength(v: bigint): number {
+  if (v < 0x100000000n) return 32 - Math.clz32(Number(v));
+  const hex = v.toString(16);
+  return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0]!, 16));
+}
+
+const POW10: bigint[] = [1n];
+
+/** 10^n, cached for the exponents decimal inputs commonly carry. */
+function pow10(n: number): bigint {
+  if (n > 512) return 10n ** BigInt(n);
+  while (POW10.length <= n) POW10.push(POW10[POW10.length - 1]! * 10n);
+  return POW10[n]!;
+}
+
+/**
+ * Rounds the exact value `m * 2^e` (plus a "sticky" amount below its last bit when `sticky`) to
+ * the nearest long double, ties to even. Returns an infinity on overflow.
+ */
+function roundLongDouble(neg: boolean, m: bigint, e: number, sticky: boolean): LongDouble {
+  if (m === 0n) return { neg, m: 0n, e: 0, inf: false };
+  const len = bitLength(m);
+  const lsb = Math.max(e + len - LD_SIG_BITS, LD_MIN_LSB_EXP);
+  let q: bigint;
+  let qe = lsb;
+  const shift = lsb - e;
+  if (shift <= 0) {
+    q = m << BigInt(-shift);
+  } else {
+    const s = BigInt(shift);
+    q = m >> s;
+    const rem = m - (q << s);
+    const half = 1n << (s - 1n);
+    if (rem > half || (rem === half && (sticky || (q & 1n) === 1n))) q += 1n;
+    if (q === 1n << 64n) {
+      q >>= 1n;
+      qe += 1;
+    }
+  }
+  if (q !== 0n && qe + bitLength(q) > LD_MAX_EXP) return { neg, m: 0n, e: 0, inf: true };
+  return { neg, m: q, e: qe, inf: false };
+}
+
+/**
+ * Parses text the way Valkey's `string2ld` does: `strtold` syntax (decimal, hex `0x1.8p3`,
+ * `inf`/`infinity`), the whole text consumed, no leading space, at most 5119 characters; NaN,
+ * overflow and underflow to zero are rejected.
+ * @returns the value, or null when the text is not a valid long double
+ */
+export function parseLongDouble(s: string): LongDouble | null {
+  if (s.length === 0 || s.length >= LD_MAX_CHARS) return null;
+  let m = LD_DEC_RE.exec(s);
+  if (m !== null) {
+    const intPart = m[2] ?? "";
+    const frac = m[3] ?? "";
+    if (intPart.length + frac.length === 0) return null;
+    return decimalToLongDouble(m[1] === "-", intPart + frac, m[4], frac.length);
+  }
+  m = LD_HEX_RE.exec(s);
+  if (m !== null) {
+    const intPart = m[2] ?? "";
+    const frac = m[3] ?? "";
+    if (intPart.length + frac.length === 0) return null;
+    const neg = m[1] === "-";
+    const mant = BigInt("0x" + (intPart + frac).replace(/^0+(?=.)/, ""));
+    const p = m[4] === undefined ? 0 : Number(m[4]);
+    if (mant === 0n) return { neg, m: 0n, e: 0, inf: false };
+    if (!Number.isFinite(p) || Math.abs(p) > 1e6) return null;
+    const r = roundLongDouble(neg, mant, p - 4 * frac.length, false);
+    return r.inf || r.m === 0n ? null : r;
+  }
+  m = LD_INF_RE.exec(s);
+  if (m !== null) return { neg: m[1] === "-", m: 0n, e: 0, inf: true };
+  return null;
+}
+
+function decimalToLongDouble(
+  neg: boolean,
+  digits: string,
+  expText: string | undefined,
+  fracLen: number,
+): LongDouble | null {
+  const trimmed = digits.replace(/^0+/, "");
+  if (trimmed.length === 0) return { neg, m: 0n, e: 0, inf: false };
+  const exp10 = expText === undefined ? 0 : Number(expText);
+  // Exponents this far out overflow or underflow whatever the digits are (LDBL_MAX ~ 1.19e4932,
+  // the smallest subnormal ~ 3.65e-4951); strtold reports ERANGE and Valkey rejects the value.
+  if (!Number.isFinite(exp10) || Math.abs(exp10) > 100000) return null;
+  const e10 = exp10 - fracLen;
+  const magnitude = trimmed.length + e10; // value is in [10^(magnitude-1), 10^magnitude)
+  if (magnitude > 4934) return null;
+  if (magnitude < -4952) return null;
+  const d = BigInt(trimmed);
+  let r: LongDouble;
+  if (e10 >= 0) {
+    r = roundLongDouble(neg, d * pow10(e10), 0, false);
+  } else {
+    const p = pow10(-e10);
+    const k = Math.max(0, LD_SIG_BITS + 3 + bitLength(p) - bitLength(d));
+    const num = d << BigInt(k);
+    const q = num / p;
+    r = roundLongDouble(neg, q, -k, q * p !== num);
+  }
+  return r.inf || r.m === 0n ? null : r;
+}
+
+/** Converts a JS number to the long double of the same value (every double is exact). */
+export function longDoubleFromNumber(v: number): LongDouble {
+  if (v === Infinity || v === -Infinity) return { neg: v < 0, m: 0n, e: 0, inf: true };
+  const neg = v < 0 || Object.is(v, -0);
+  const a = Math.abs(v);
+  if (a === 0) return { neg, m: 0n, e: 0, inf: false };
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, a);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const bexp = hi >>> 20;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e: number;
+  if (bexp === 0) {
+    e = -1074;
+  } else {
+    mant |= 1n << 52n;
+    e = bexp - 1075;
+  }
+  return roundLongDouble(neg, mant, e, false);
+}
+
+/**
+ * Adds two long doubles with one rounding, as the FPU does.
+ * @returns the sum, or null when it is NaN or infinite (INCRBYFLOAT's "would produce NaN or
+ * Infinity" error)
+ */
+export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble | null {
+  if (a.inf || b.inf) return null;
+  const e = Math.min(a.e, b.e);
+  const av = a.m << BigInt(a.e - e);
+  const bv = b.m << BigInt(b.e - e);
+  const sum = (a.neg ? -av : av) + (b.neg ? -bv : bv);
+  if (sum === 0n) return { neg: a.neg && b.neg, m: 0n, e: 0, inf: false };
+  const r = roundLongDouble(sum < 0n, sum < 0n ? -sum : sum, e, false);
+  return r.inf ? null : r;
+}
+
+/**
+ * Formats a long double as Valkey stores INCRBYFLOAT results (`ld2string` in human mode):
+ * `%.17Lf` rounded half-to-even, trailing zeros and a trailing dot removed, `-0` printed as
+ * `0`, infinities as `inf`/`-inf`.
+ */
+export function formatLongDoubleHuman(x: LongDouble): string {
+  if (x.inf) return x.neg ? "-inf" : "inf";
+  let scaled: bigint;
+  if (x.m === 0n) {
+    scaled = 0n;
+  } else if (x.e >= 0) {
+    scaled = (x.m << BigInt(x.e)) * TEN_POW_17;
+  } else {
+    const num = x.m * TEN_POW_17;
+    const s = BigInt(-x.e);
+    scaled = num >> s;
+    const rem = num - (scaled << s);
+    const half = 1n << (s - 1n);
+    if (rem > half || (rem === half && (scaled & 1n) === 1n)) scaled += 1n;
+  }
+  let digits = scaled.toString();
+  if (digits.length < 18) digits = "0".repeat(18 - digits.length) + digits;
+  const intPart = digits.slice(0, digits.length - 17);
+  let frac = digits.slice(digits.length - 17);
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  frac = frac.slice(0, end);
+  const body = frac.length > 0 ? intPart + "." + frac : intPart;
+  if (body === "0") return "0";
+  return x.neg ? "-" + body : body;
 }

@@ -84,6 +84,7 @@ export function plain(r: Reply | undefined): Plain {
     case "push":
       return r.v.map(plain);
     case "map":
+    case "pairs":
       return r.v.flatMap(([k, v]) => [plain(k), plain(v)]);
     case "double":
       return r.v;

@@ -143,3 +143,32 @@ describe("Blocking commands", () => {
     assert.deepEqual(plain(await p), "later");
   });
 });
+
+describe("CLIENT UNBLOCK", () => {
+  it("releases a blocked client with the timeout reply and returns 1", () => {
+    const { t, got, client } = setup();
+    const a = client(1);
+    a.send("testbpop", "k", "0");
+    assert.equal(t.exec("CLIENT", "UNBLOCK", a.session.id), 1);
+    assert.deepEqual(got, [[1, null]]);
+  });
+  it("releases with the UNBLOCKED error when asked", () => {
+    const { t, got, client } = setup();
+    const a = client(1);
+    a.send("testbpop", "k", "0");
+    assert.equal(t.exec("CLIENT", "UNBLOCK", a.session.id, "ERROR"), 1);
+    assert.deepEqual(got, [[1, { error: "UNBLOCKED client unblocked via CLIENT UNBLOCK" }]]);
+  });
+  it("returns 0 for a client that is not blocked or does not exist", () => {
+    const { t } = setup();
+    assert.equal(t.exec("CLIENT", "UNBLOCK", t.session.id), 0);
+    assert.equal(t.exec("CLIENT", "UNBLOCK", 99999), 0);
+  });
+  it("rejects an unknown reason and a non-integer id", () => {
+    const { t } = setup();
+    assert.deepEqual(t.exec("CLIENT", "UNBLOCK", 1, "LATER"), {
+      error: "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+    });
+    assert.deepEqual(t.exec("CLIENT", "UNBLOCK", "x"), { error: "ERR value is not an integer or out of range" });
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * The INFO command's text, section by section, with Valkey 8.1's section names, field names and
+ * formats. Only what Kite really measures is reported: a field Valkey prints about a subsystem
+ * Kite does not have (RDB child processes, replication backlog, allocator fragmentation) is left
+ * out rather than filled with a made-up number.
+ *
+ * @module
+ */
+import type { Engine } from "../engine/engine.ts";
+import type { Command } from "../commands/spec.ts";
+import { KITE_VERSION, REDIS_COMPAT_VERSION, VALKEY_VERSION } from "./version.ts";
+import { lruClock } from "../keyspace/db.ts";
+
+/** Valkey's `bytesToHuman`: `100B`, `1.50K`, `2.00M`, ... with two decimals and 1024 steps. */
+export function bytesToHuman(n: number): string {
+  const units = ["K", "M", "G", "T", "P"];
+  if (n < 1024) return `${n}B`;
+  let d = n / 1024;
+  for (let i = 0; i < units.length; i++) {
+    if (d < 1024 || i === units.length - 1) return `${d.toFixed(2)}${units[i]}`;
+    d /= 1024;
+  }
+  return `${n}B`;
+}
+
+/** The sections `INFO` (and `INFO default`) returns, in output order. */
+const DEFAULT_SECTIONS = [
+  "server",
+  "clients",
+  "memory",
+  "persistence",
+  "stats",
+  "replication",
+  "cpu",
+  "module_list",
+  "errorstats",
+  "cluster",
+  "keyspace",
+] as const;
+
+/** Every section Kite can produce, in Valkey's output order. */
+const ALL_SECTIONS = [
+  "server",
+  "clients",
+  "memory",
+  "persistence",
+  "stats",
+  "replication",
+  "cpu",
+  "module_list",
+  "commandstats",
+  "errorstats",
+  "cluster",
+  "keyspace",
+] as const;
+
+type Section = (typeof ALL_SECTIONS)[number];
+
+/**
+ * Builds the INFO text for the requested section names (case-insensitive): none means
+ * `default`; `all` is every section; `everything` adds module sections (Kite has none). Unknown
+ * names are ignored, so an unknown-only request yields an empty string.
+ */
+export function infoText(engine: Engine, args: readonly string[], now: number): string {
+  const wanted = new Set<string>();
+  let all = false;
+  if (args.length === 0) {
+    for (const s of DEFAULT_SECTIONS) wanted.add(s);
+  }
+  for (const a of args) {
+    const s = a.toLowerCase();
+    if (s === "default") { for (const d of DEFAULT_SECTIONS) wanted.add(d); }
+    else if (s === "all" || s === "everything") all = true;
+    else wanted.add(s === "modules" ? "module_list" : s);
+  }
+  const parts: string[] = [];
+  for (const s of ALL_SECTIONS) {
+    if (all || wanted.has(s)) parts.push(section(engine, s, now));
+  }
+  return parts.join("\r\n");
+}
+
+function section(engine: Engine, name: Section, now: number): string {
+  switch (name) {
+    case "server":
+      return serverSection(engine, now);
+    case "clients":
+      return clientsSection(engine);
+    case "memory":
+      return memorySection(engine);
+    case "persistence":
+      return lines("Persistence", [
+        ["loading", 0],
+        ["async_loading", 0],
+        ["rdb_changes_since_last_save", engine.dirty],
+        ["rdb_bgsave_in_progress", 0],
+        ["rdb_last_save_time", engine.lastSave],
+        ["aof_enabled", engine.config.bool("appendonly") ? 1 : 0],
+        ["aof_rewrite_in_progress", 0],
+      ]);
+    case "stats":
+      return statsSection(engine);
+    case "replication":
+      // Kite is always a primary without replicas until replication exists.
+      return lines("Replication", [["role", "master"], ["connected_slaves", 0]]);
+    case "cpu": {
+      const cpu = engine.process.cpu();
+      // Kite forks no children, so their CPU time is truly zero.
+      return lines("CPU", [
+        ["used_cpu_sys", seconds(cpu.system)],
+        ["used_cpu_user", seconds(cpu.user)],
+        ["used_cpu_sys_children", "0.000000"],
+        ["used_cpu_user_children", "0.000000"],
+      ]);
+    }
+    case "module_list":
+      return "# Modules\r\n";
+    case "commandstats":
+      return commandStats(engine);
+    case "errorstats": {
+      const codes = [...engine.stats.errors.keys()].sort();
+      return lines("Errorstats", codes.map((c) => [`errorstat_${safe(c)}`, `count=${engine.stats.errors.get(c)}`]));
+    }
+    case "cluster":
+      return lines("Cluster", [["cluster_enabled", 0]]);
+    case "keyspace":
+      return keyspaceSection(engine, now);
+  }
+}
+
+type Field = readonly [string, string | number];
+
+function lines(title: string, fields: readonly Field[]): string {
+  let out = `# ${title}\r\n`;
+  for (const [k, v] of fields) out += `${k}:${v}\r\n`;
+  return out;
+}
+
+/** `%ld.%06ld` of a microsecond count. */
+function seconds(us: number): string {
+  const whole = Math.floor(us / 1_000_000);
+  return `${whole}.${String(Math.floor(us - whole * 1_000_000)).padStart(6, "0")}`;
+}
+
+/** Valkey replaces characters that would break the `name:value` line format. */
+function safe(s: string): string {
+  return s.replace(/[#:\r\n]/g, "_");
+}
+
+function serverSection(engine: Engine, now: number): string {
+  const compat = engine.config.bool("extended-redis-compatibility");
+  const uptime = Math.floor((now - engine.startedAt) / 1000);
+  const hz = engine.config.num("hz");
+  return lines("Server", [
+    ["redis_version", REDIS_COMPAT_VERSION],
+    ["server_name", "valkey"],
+    ["valkey_version", VALKEY_VERSION],
+    ["valkey_release_stage", "ga"],
+    ["kite_version", KITE_VERSION],
+    ["kite_runtime", engine.process.runtime],
+    [compat ? "redis_mode" : "server_mode", "standalone"],
+    ["os", engine.process.os],
+    ["arch_bits", engine.process.archBits],
+    ["process_id", engine.process.pid],
+    ["run_id", engine.runId],
+    ["tcp_port", engine.config.num("port")],
+    ["server_time_usec", now * 1000],
+    ["uptime_in_seconds", uptime],
+    ["uptime_in_days", Math.floor(uptime / 86400)],
+    ["hz", hz],
+    ["configured_hz", hz],
+    ["lru_clock", lruClock(now)],
+    ["executable", engine.process.executable],
+    ["config_file", engine.configFile ?? ""],
+    // Kite runs every command on one thread and has no I/O threads.
+    ["io_threads_active", 0],
+    ["availability_zone", engine.config.get("availability-zone")],
+  ]);
+}
+
+function clientsSection(engine: Engine): string {
+  let pubsub = 0;
+  let watching = 0;
+  for (const s of engine.clients.values()) {
+    if (s.pubsub) pubsub++;
+    if (s.watchedKeys > 0) watching++;
+  }
+  return lines("Clients", [
+    ["connected_clients", engine.clients.size],
+    ["maxclients", engine.config.num("maxclients")],
+    ["blocked_clients", engine.blocking.count],
+    ["pubsub_clients", pubsub],
+    ["watching_clients", watching],
+    ["total_blocking_keys", engine.blocking.keyCount],
+  ]);
+}
+
+function memorySection(engine: Engine): string {
+  const mem = engine.process.memory();
+  engine.metrics.notePeak(mem.used);
+  const peak = engine.metrics.peakMemory;
+  const total = engine.process.totalSystemMemory();
+  const max = engine.config.num("maxmemory");
+  return lines("Memory", [
+    ["used_memory", mem.used],
+    ["used_memory_human", bytesToHuman(mem.used)],
+    ["used_memory_rss", mem.rss],
+    ["used_memory_rss_human", bytesToHuman(mem.rss)],
+    ["used_memory_peak", peak],
+    ["used_memory_peak_human", bytesToHuman(peak)],
+    ["used_memory_peak_perc", `${(peak > 0 ? (mem.used * 100) / peak : 0).toFixed(2)}%`],
+    ["total_system_memory", total],
+    ["total_system_memory_human", bytesToHuman(total)],
+    ["maxmemory", engine.config.get("maxmemory")],
+    ["maxmemory_human", bytesToHuman(max)],
+    ["maxmemory_policy", engine.config.get("maxmemory-policy")],
+    ["mem_allocator", engine.process.allocator],
+  ]);
+}
+
+function statsSection(engine: Engine): string {
+  const s = engine.stats;
+  const m = engine.metrics;
+  return lines("Stats", [
+    ["total_connections_received", s.totalConnectionsReceived],
+    ["total_commands_processed", s.totalCommandsProcessed],
+    ["instantaneous_ops_per_sec", m.ops.value],
+    ["total_net_input_bytes", s.netInputBytes],
+    ["total_net_output_bytes", s.netOutputBytes],
+    ["instantaneous_input_kbps", (m.netIn.value / 1024).toFixed(2)],
+    ["instantaneous_output_kbps", (m.netOut.value / 1024).toFixed(2)],
+    ["rejected_connections", s.rejectedConnections],
+    ["expired_keys", s.expiredKeys],
+    ["expired_stale_perc", (s.expiredStalePerc * 100).toFixed(2)],
+    ["expired_time_cap_reached_count", s.expiredTimeCapReachedCount],
+    ["keyspace_hits", s.keyspaceHits],
+    ["keyspace_misses", s.keyspaceMisses],
+    ["total_error_replies", s.totalErrorReplies],
+  ]);
+}
+
+function commandStats(engine: Engine): string {
+  const fields: Field[] = [];
+  const visit = (c: Command) => {
+    const st = c.stats;
+    if (st.calls > 0 || st.failedCalls > 0 || st.rejectedCalls > 0) {
+      const usec = Math.floor(st.usec);
+      const perCall = st.calls === 0 ? 0 : usec / st.calls;
+      fields.push([
+        `cmdstat_${safe(c.fullName)}`,
+        `calls=${st.calls},usec=${usec},usec_per_call=${perCall.toFixed(2)},` +
+        `rejected_calls=${st.rejectedCalls},failed_calls=${st.failedCalls}`,
+      ]);
+    }
+    if (c.subcommands) { for (const sub of c.subcommands.values()) visit(sub); }
+  };
+  for (const c of engine.registry.all()) visit(c);
+  return lines("Commandstats", fields);
+}
+
+// Past this many volatile keys the average TTL is estimated from the first ones reached, so
+// INFO stays cheap on huge databases (Valkey's avg_ttl is a sampled estimate too).
+const AVG_TTL_SAMPLE = 10_000;
+
+function keyspaceSection(engine: Engine, now: number): string {
+  const fields: Field[] = [];
+  for (const db of engine.dbs) {
+    const keys = db.size;
+    const expires = db.expires.size;
+    if (keys === 0 && expires === 0) continue;
+    let sum = 0;
+    let n = 0;
+    let seen = 0;
+    for (const at of db.expires.values()) {
+      if (++seen > AVG_TTL_SAMPLE) break;
+      const ttl = at - now;
+      if (ttl > 0) {
+        sum += ttl;
+        n++;
+      }
+    }
+    fields.push([`db${db.id}`, `keys=${keys},expires=${expires},avg_ttl=${n > 0 ? Math.floor(sum / n) : 0}`]);
+  }
+  return lines("Keyspace", fields);
+}
+
+/**
+ * CONFIG RESETSTAT: zeroes the server counters, every command's statistics, the error table and
+ * the instantaneous metrics, as Valkey's `resetServerStats`, `resetCommandTableStats` and
+ * `resetErrorTableStats` do.
+ */
+export function resetServerStats(engine: Engine): void {
+  const s = engine.stats;
+  s.totalCommandsProcessed = 0;
+  s.totalConnectionsReceived = 0;
+  s.rejectedConnections = 0;
+  s.totalErrorReplies = 0;
+  s.netInputBytes = 0;
+  s.netOutputBytes = 0;
+  s.keyspaceHits = 0;
+  s.keyspaceMisses = 0;
+  s.expiredKeys = 0;
+  s.expiredStalePerc = 0;
+  s.expiredTimeCapReachedCount = 0;
+  s.errors.clear();
+  s.resetAt = engine.clock.now();
+  for (const c of engine.registry.flat()) {
+    c.stats.calls = 0;
+    c.stats.usec = 0;
+    c.stats.rejectedCalls = 0;
+    c.stats.failedCalls = 0;
+  }
+  engine.metrics.reset();
+}
