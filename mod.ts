@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { Engine, type EngineOptions } from "./src/engine/engine.ts";
 import type { Session } from "./src/engine/session.ts";
 import type { Reply } from "./src/protocol/reply.ts";
@@ -25,7 +26,8 @@ export { Engine, type EngineOptions, KITE_VERSION } from "./src/engine/engine.ts
 export { type Server, type ServerOptions, startServer } from "./src/server/server.ts";
 export type { Reply } from "./src/protocol/reply.ts";
 export type { CommandSpec, Handler, KeySpec } from "./src/commands/spec.ts";
-export type { ConnectionHandler, Listener, NetAdapter, SocketLike } from "./src/net/adapter.ts";
+export type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./src/net/adapter.ts";
+export { selectAdapter } from "./src/net/select.ts";
 export { Session } from "./src/engine/session.ts";
 export { encodeReply } from "./src/protocol/resp_encoder.ts";
 
@@ -71,5 +73,3 @@ export function createEngine(opts: EngineOptions = {}): EmbeddedEngine {
     close: () => engine.close(),
   };
 }
-
-import { Buffer } from "node:buffer";

@@ -1,67 +1,99 @@
 /**
  * `kite-server`: the command-line entry point. The same file runs under `deno run -A`,
- * `bun run` and `tsx`.
+ * `bun run`, `tsx`, and as a `bun build --compile` executable.
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import process from "node:process";
-import { startServer } from "./server/server.ts";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { type Server, startServer } from "./server/server.ts";
 import { KITE_VERSION } from "./engine/engine.ts";
 import { loadConfigFile } from "./config/load.ts";
 import { runtimeVersion } from "./runtime/detect.ts";
 
-const USAGE = `Usage: kite-server [config-file] [--port 6379] [--bind 127.0.0.1] [--<config> value ...]
+/** The `--help` text. */
+export const USAGE = `Usage: kite-server [config-file] [--port 6379] [--bind 127.0.0.1] [--<config> value ...]
 
-Options:
-  --port <n>        TCP port (0 picks a free one)
-  --bind <addr>     address(es) to listen on, space separated
+  config-file       a valkey.conf-style file: one "name value" per line
+  --port <n>        TCP port (0 picks a free one; the startup line prints it)
+  --bind <addr...>  address(es) to listen on
   --unixsocket <p>  also listen on a Unix socket
   --<config> <v>    any configuration parameter (see CONFIG GET *)
   -h, --help        print this help
-  -v, --version     print the version`;
+  -v, --version     print the version
 
-/** Parses argv into config values. Exported for tests. */
-export async function parseCli(
-  argv: string[],
-): Promise<{ help: boolean; version: boolean; config: Record<string, string> }> {
-  const { values, positionals, tokens } = parseArgs({
-    args: argv,
-    options: { help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
-    strict: false,
-    allowPositionals: true,
-    tokens: true,
-  });
-  const config: Record<string, string> = {};
-  if (positionals.length > 0 && !positionals[0]!.startsWith("-")) {
-    const first = tokens.find((t) => t.kind === "positional");
-    if (first && first.index === 0) Object.assign(config, await loadConfigFile(positionals[0]!));
-  }
-  // Every --name value pair is a config parameter, as valkey-server accepts on its command line.
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.kind !== "option" || t.name === "help" || t.name === "version" || t.name === "h" || t.name === "v") continue;
-    let value = t.value;
-    if (value === undefined) {
-      const next = tokens[i + 1];
-      if (next && next.kind === "positional") {
-        value = next.value;
-        i++;
-      } else {
-        throw new SyntaxError(`Cannot parse option "--${t.name}": missing value`);
-      }
-    }
-    config[t.name] = value;
-  }
-  return { help: values.help === true, version: values.version === true, config };
+Command-line values override the config file, as with valkey-server.`;
+
+/** What the command line asks for. */
+export interface CliOptions {
+  help: boolean;
+  version: boolean;
+  /** Config values: the file's, then the command line's (later wins), by lower-case name. */
+  config: Record<string, string>;
 }
 
+/**
+ * Parses the command line the way valkey-server does: an optional config file first, then
+ * `--name value...` pairs, where every argument up to the next `--option` is a value and several
+ * values are joined by spaces (`--bind 127.0.0.1 ::1`). `--name=value` is accepted too.
+ * @param argv the arguments after the program name
+ * @returns the options, with the config file already read and merged
+ * @throws {SyntaxError} on a stray argument or an option without a value; the config file loader
+ * throws for an unreadable file or an unknown parameter in it
+ */
+export async function parseCli(argv: readonly string[]): Promise<CliOptions> {
+  const out: CliOptions = { help: false, version: false, config: {} };
+  let i = 0;
+  if (argv.length > 0 && !argv[0]!.startsWith("-")) {
+    try {
+      Object.assign(out.config, await loadConfigFile(argv[0]!));
+    } catch (e) {
+      if (e instanceof SyntaxError) throw e;
+      throw new Error(`Cannot read config file "${argv[0]}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    i = 1;
+  }
+  const cli: Record<string, string> = {};
+  let current: { name: string; values: string[] } | undefined;
+  const finish = () => {
+    if (current === undefined) return;
+    if (current.values.length === 0) throw new SyntaxError(`Cannot parse option "--${current.name}": missing value`);
+    cli[current.name] = current.values.join(" ");
+    current = undefined;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-h" || a === "--help") out.help = true;
+    else if (a === "-v" || a === "--version") out.version = true;
+    else if (a === "--") throw new SyntaxError(`Cannot parse argument "--": expected --<config>`);
+    else if (a.startsWith("--") && (current === undefined || current.values.length > 0)) {
+      finish();
+      const eq = a.indexOf("=");
+      if (eq > 2) {
+        cli[a.slice(2, eq).toLowerCase()] = a.slice(eq + 1);
+      } else {
+        current = { name: a.slice(2).toLowerCase(), values: [] };
+      }
+    } else if (current !== undefined) {
+      current.values.push(a);
+    } else {
+      throw new SyntaxError(`Cannot parse argument "${a}": expected --<config> before it`);
+    }
+  }
+  if (!out.help && !out.version) finish();
+  Object.assign(out.config, cli);
+  return out;
+}
+
+const LEVELS = ["debug", "verbose", "notice", "warning", "nothing"] as const;
+
 async function main(): Promise<void> {
-  let cli;
+  let cli: CliOptions;
   try {
     cli = await parseCli(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n\n${USAGE}\n`);
     process.exit(1);
   }
   if (cli.help) {
@@ -72,31 +104,45 @@ async function main(): Promise<void> {
     process.stdout.write(`kite-server v=${KITE_VERSION} valkey-compat=8.1 (${runtimeVersion()})\n`);
     return;
   }
-  let server;
+  let server: Server | undefined;
+  const threshold = () => LEVELS.indexOf((server?.engine.config.get("loglevel") ?? "notice") as "notice");
   try {
     server = await startServer({
       config: cli.config,
-      log: (level, msg) => process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`),
+      log: (level, msg) => {
+        if (LEVELS.indexOf(level) >= threshold()) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`);
+      },
     });
   } catch (e) {
     process.stderr.write(`Cannot start kite-server: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);
   }
-  process.stdout.write(
-    `Kite ${KITE_VERSION} (${runtimeVersion()}) ready to accept connections on port ${server.port}\n`,
-  );
+  const s = server;
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     process.stdout.write(`Received ${signal}, shutting down\n`);
-    server.close().then(() => process.exit(0));
+    s.close().then(() => process.exit(0), () => process.exit(1));
   };
+  // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.stdout.write(`Kite ${KITE_VERSION} (${runtimeVersion()}) ready to accept connections on port ${s.port}\n`);
 }
 
-if (import.meta.main ?? isEntry()) await main();
+if (isEntry()) await main();
 
+/** True when this file is the program being run, not a module imported by tests or embedders. */
 function isEntry(): boolean {
-  // Node has no import.meta.main before v24: compare this file with the process entry.
-  const entry = process.argv[1] ?? "";
-  return import.meta.url.endsWith(entry.replace(/\\/g, "/").split("/").pop() ?? "\0");
+  const meta = import.meta as ImportMeta & { main?: boolean };
+  // Deno, Bun (and compiled executables) say so directly; Node < 24 does not.
+  if (typeof meta.main === "boolean") return meta.main;
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { cmd, type Command, type CommandSpec, type KeyFlag, type KeySpec } from "./spec.ts";
+import { findKeys } from "./keys.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Engine } from "../engine/engine.ts";
 import {
@@ -326,10 +327,12 @@ function keySpecReply(k: KeySpec): Reply {
   fields.push([bulk("flags"), keyFlagsReply(k.flags)]);
   const begin = "index" in k.begin
     ? map([[bulk("type"), bulk("index")], [bulk("spec"), map([[bulk("index"), int(k.begin.index)]])]])
-    : map([
+    : "keyword" in k.begin
+    ? map([
       [bulk("type"), bulk("keyword")],
       [bulk("spec"), map([[bulk("keyword"), bulk(k.begin.keyword)], [bulk("startfrom"), int(k.begin.startFrom)]])],
-    ]);
+    ])
+    : map([[bulk("type"), bulk("unknown")], [bulk("spec"), map([])]]);
   fields.push([bulk("begin_search"), begin]);
   let find: Reply;
   if ("range" in k.find) {
@@ -471,63 +474,6 @@ function commandList(ctx: CommandContext, argv: readonly string[]): Reply {
   return array(out);
 }
 
-/** A key position found by {@link specKeys}, with the flags of the spec that found it. */
-interface FoundKey {
-  pos: number;
-  flags: readonly KeyFlag[];
-}
-
-/**
- * Valkey's `getKeysUsingKeySpecs` without partial results: every key a full argv names, or
- * null when a spec cannot be resolved (a bad key count, keys past the end, an unknown or
- * incomplete spec). A keyword spec whose keyword is absent contributes nothing.
- */
-function specKeys(c: Command, argv: readonly string[]): FoundKey[] | null {
-  const argc = argv.length;
-  const out: FoundKey[] = [];
-  for (const ks of c.spec.keys) {
-    let first = 0;
-    if ("index" in ks.begin) {
-      first = ks.begin.index;
-    } else {
-      const { keyword, startFrom } = ks.begin;
-      const start = startFrom > 0 ? startFrom : argc + startFrom;
-      const end = startFrom > 0 ? argc - 1 : 1;
-      for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
-        if (i >= argc || i < 1) break;
-        if (argv[i]!.toLowerCase() === keyword.toLowerCase()) {
-          first = i + 1;
-          break;
-        }
-      }
-      if (first === 0) continue;
-    }
-    let last: number;
-    let step: number;
-    if ("range" in ks.find) {
-      const r = ks.find.range;
-      step = r.step;
-      if (r.last >= 0) last = first + r.last;
-      else if (r.limit === 0) last = argc + r.last;
-      else last = first + Math.floor((argc - first) / r.limit) + r.last;
-    } else if ("keynum" in ks.find) {
-      const r = ks.find.keynum;
-      step = r.step;
-      if (first + r.index >= argc) return null;
-      const n = parseInt64(argv[first + r.index]!);
-      if (n === null || n < 0) return null;
-      first += r.first;
-      last = first + Number(n) - 1;
-    } else {
-      return null;
-    }
-    if (last >= argc || last < first || first >= argc) return null;
-    for (let i = first; i <= last; i += step) out.push({ pos: i, flags: ks.flags });
-    if (ks.flags.includes("INCOMPLETE")) return null;
-  }
-  return out;
-}
-
 function getKeysGeneric(ctx: CommandContext, argv: readonly string[], withFlags: boolean): Reply {
   const target = argv.slice(2);
   const c = lookupArgv(ctx.engine, target);
@@ -536,7 +482,7 @@ function getKeysGeneric(ctx: CommandContext, argv: readonly string[], withFlags:
   if (!c.spec.keys.some((k) => !k.flags.includes("NOT_KEY"))) return error(E.NO_KEY_ARGS);
   const arity = c.spec.arity;
   if ((arity > 0 && arity !== target.length) || target.length < -arity) return error(E.INVALID_COMMAND_ARGC);
-  const keys = specKeys(c, target);
+  const keys = findKeys(c.spec, target, true);
   if (keys === null || keys.length === 0) {
     return c.flags.has("no_mandatory_keys") ? EMPTY_ARRAY : error(E.INVALID_COMMAND_ARGS);
   }

@@ -61,7 +61,10 @@ export type KeyFlag =
 
 /** Where the key search starts and how keys are found, exactly as Valkey's key specs. */
 export interface KeySpec {
-  readonly begin: { readonly index: number } | { readonly keyword: string; readonly startFrom: number };
+  readonly begin:
+    | { readonly index: number }
+    | { readonly keyword: string; readonly startFrom: number }
+    | { readonly unknown: true };
   readonly find:
     | { readonly range: { readonly last: number; readonly step: number; readonly limit: number } }
     | { readonly keynum: { readonly index: number; readonly first: number; readonly step: number } }
@@ -130,6 +133,11 @@ export interface CommandSpec {
   readonly summary?: string;
   readonly run?: Handler;
   readonly subcommands?: readonly CommandSpec[];
+  /**
+   * Finds the keys when the key specs cannot (Valkey's `getkeys_proc`, e.g. SORT ... STORE);
+   * null when the arguments are invalid.
+   */
+  readonly getKeys?: (argv: readonly string[]) => { pos: number; flags: readonly KeyFlag[] }[] | null;
 }
 
 /** A resolved table entry: the spec plus what the registry derives once. */
@@ -188,6 +196,7 @@ export interface CmdExtra {
   complexity?: string;
   summary?: string;
   subcommands?: readonly CommandSpec[];
+  getKeys?: NonNullable<CommandSpec["getKeys"]>;
 }
 
 /**

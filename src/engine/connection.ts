@@ -27,6 +27,8 @@ export class Connection implements ConnectionHandler {
   #closed = false;
   // Parked in a blocking command: input is buffered, not executed, until the reply arrives.
   #blocked = false;
+  // True while this connection's own commands run (a CLIENT KILL of itself must reply first).
+  #running = false;
   readonly #deliver = (reply: Reply): void => {
     if (this.#closed) return;
     this.#blocked = false;
@@ -55,7 +57,9 @@ export class Connection implements ConnectionHandler {
       laddr: socket.unix ? "/unix:0" : `${socket.local.address}:${socket.local.port}`,
       unix: socket.unix,
     });
-    this.session.kill = () => this.#close();
+    // Killed by another client: drop unsent replies and close now (Valkey frees it at once);
+    // killed by itself: the reply to CLIENT KILL goes out first.
+    this.session.kill = () => this.#close(!this.#running);
     this.#parser = new RespParser({ maxBulkLen: engine.config.num("proto-max-bulk-len") });
   }
 
@@ -89,9 +93,11 @@ export class Connection implements ConnectionHandler {
 
   #process(): void {
     this.#engine.beginBatch();
+    this.#running = true;
     try {
       this.#processBatch();
     } finally {
+      this.#running = false;
       this.#engine.endBatch();
     }
   }
@@ -149,10 +155,11 @@ export class Connection implements ConnectionHandler {
     return this.#socket.write(bytes);
   }
 
-  #close(): void {
+  #close(force = false): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#socket.close();
+    if (force) this.#socket.destroy();
+    else this.#socket.close();
     this.#engine.closeSession(this.session);
   }
 }

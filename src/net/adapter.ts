@@ -21,6 +21,8 @@ export interface SocketLike {
   resume(): void;
   /** Closes after flushing what was written. */
   close(): void;
+  /** Closes at once, dropping bytes not yet sent (CLIENT KILL of a client that is not reading). */
+  destroy(): void;
 }
 
 /** The engine side of a connection. */

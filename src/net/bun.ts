@@ -8,17 +8,22 @@ import type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike
 // Only the members of Bun's socket API this adapter uses (hono's approach: no full typings).
 interface BunSocket {
   data: BunConn;
-  remoteAddress: string;
+  remoteAddress?: string;
+  remotePort?: number;
+  localAddress?: string;
   localPort?: number;
   write(data: Uint8Array): number;
   end(): void;
   pause(): void;
   resume(): void;
   setNoDelay?(on: boolean): boolean;
+  terminate?(): void;
 }
 interface BunConn {
   handler: ConnectionHandler;
   pending: Uint8Array[];
+  /** Set once the handler heard onClose: Bun may report an error and then a close. */
+  closed: boolean;
 }
 interface BunListener {
   port: number;
@@ -35,14 +40,18 @@ export const bunAdapter: NetAdapter = {
     const unix = opts.path !== undefined;
     const socket = {
       open(sock: BunSocket) {
-        sock.setNoDelay?.(true);
-        const conn: BunConn = { handler: undefined as unknown as ConnectionHandler, pending: [] };
+        if (!unix) sock.setNoDelay?.(true);
+        const conn: BunConn = { handler: NOOP_HANDLER, pending: [], closed: false };
         sock.data = conn;
         const s: SocketLike = {
-          remote: { address: sock.remoteAddress ?? "", port: 0 },
-          local: { address: opts.hostname ?? "127.0.0.1", port: sock.localPort ?? listener.port },
+          remote: unix ? { address: "", port: 0 } : { address: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 },
+          local: unix
+            ? { address: "", port: 0 }
+            : { address: sock.localAddress ?? opts.hostname ?? "", port: sock.localPort ?? listener.port },
           unix,
           write(b: Uint8Array): boolean {
+            // Writing after close is a no-op: the engine may answer a command of a dead client.
+            if (conn.closed) return true;
             // Bun writes what the kernel takes and returns the count; keep the rest in order.
             if (conn.pending.length > 0) {
               conn.pending.push(b);
@@ -57,17 +66,25 @@ export const bunAdapter: NetAdapter = {
           pause: () => sock.pause(),
           resume: () => sock.resume(),
           close: () => {
+            if (conn.closed || conn.pending[conn.pending.length - 1] === CLOSE_MARK) return;
             if (conn.pending.length === 0) sock.end();
             else conn.pending.push(CLOSE_MARK);
+          },
+          destroy: () => {
+            conn.pending.length = 0;
+            if (sock.terminate) sock.terminate();
+            else sock.end();
           },
         };
         conn.handler = accept(s);
       },
+      // Bun hands each read over in a fresh buffer, so the parser may keep it without copying.
       data(sock: BunSocket, data: Uint8Array) {
         sock.data.handler.onData(data);
       },
       drain(sock: BunSocket) {
         const conn = sock.data;
+        if (conn.closed) return;
         while (conn.pending.length > 0) {
           const b = conn.pending[0]!;
           if (b === CLOSE_MARK) {
@@ -85,11 +102,11 @@ export const bunAdapter: NetAdapter = {
         }
         conn.handler.onDrain();
       },
-      close(sock: BunSocket) {
-        sock.data?.handler?.onClose();
+      close(sock: BunSocket, err?: unknown) {
+        closeOnce(sock.data, err);
       },
       error(sock: BunSocket, err: unknown) {
-        sock.data?.handler?.onClose(err);
+        closeOnce(sock.data, err);
       },
     };
     const listener: BunListener = unix
@@ -106,3 +123,12 @@ export const bunAdapter: NetAdapter = {
 };
 
 const CLOSE_MARK = new Uint8Array(0);
+
+const NOOP_HANDLER: ConnectionHandler = { onData() {}, onDrain() {}, onClose() {} };
+
+function closeOnce(conn: BunConn | undefined, err?: unknown): void {
+  if (conn === undefined || conn.closed) return;
+  conn.closed = true;
+  conn.pending.length = 0;
+  conn.handler.onClose(err);
+}

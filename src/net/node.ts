@@ -18,10 +18,15 @@ export const nodeAdapter: NetAdapter = {
         remote: { address: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 },
         local: { address: sock.localAddress ?? "", port: sock.localPort ?? 0 },
         unix: opts.path !== undefined,
-        write: (b) => sock.write(b),
+        // Writing after close is a no-op: the engine may answer a command of a dead client.
+        write: (b) => sock.destroyed || sock.writableEnded ? true : sock.write(b),
         pause: () => sock.pause(),
         resume: () => sock.resume(),
-        close: () => sock.end(),
+        // end() sends what is queued, then FIN; the socket goes once the peer closes its side.
+        close: () => {
+          if (!sock.destroyed && !sock.writableEnded) sock.end();
+        },
+        destroy: () => sock.destroy(),
       };
       const h = accept(s);
       sock.on("data", (d) => h.onData(d as Uint8Array));
@@ -36,6 +41,8 @@ export const nodeAdapter: NetAdapter = {
       server.once("error", reject);
       const onListening = () => {
         server.off("error", reject);
+        // An accept error (EMFILE and the like) must not crash the process; the listener goes on.
+        server.on("error", () => {});
         const addr = server.address();
         resolve({
           port: typeof addr === "object" && addr ? addr.port : 0,

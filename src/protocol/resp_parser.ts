@@ -11,7 +11,7 @@ import { Buffer } from "node:buffer";
 export interface ParserLimits {
   /** `proto-max-bulk-len`: the longest bulk argument (Valkey default 512 MB). */
   maxBulkLen: number;
-  /** The largest multibulk count Valkey accepts (1024 * 1024). */
+  /** The largest multibulk count Valkey accepts from an authenticated client (INT_MAX). */
   maxMultibulkLen: number;
   /** `PROTO_INLINE_MAX_SIZE`: an inline command or a `*`/`$` header line (64 KB). */
   maxInlineSize: number;
@@ -20,7 +20,7 @@ export interface ParserLimits {
 /** Valkey's defaults. */
 export const DEFAULT_LIMITS: ParserLimits = {
   maxBulkLen: 512 * 1024 * 1024,
-  maxMultibulkLen: 1024 * 1024,
+  maxMultibulkLen: 2 ** 31 - 1,
   maxInlineSize: 64 * 1024,
 };
 
@@ -113,7 +113,6 @@ export class RespParser {
       if (this.#big !== undefined) {
         if (this.#bigFill < this.#big.length) return null;
         const b = this.#big;
-        if (b[b.length - 2] !== CR || b[b.length - 1] !== LF) throw new ProtocolError("expected CRLF after bulk");
         this.#args.push(latin1(b, 0, b.length - 2));
         this.#big = undefined;
         this.#bigFill = 0;
@@ -145,7 +144,7 @@ export class RespParser {
       }
       const end = this.#pos + this.#bulkLen;
       if (this.#buf.length < end + 2) return null;
-      if (this.#buf[end] !== CR || this.#buf[end + 1] !== LF) throw new ProtocolError("expected CRLF after bulk");
+      // Like Valkey, the two bytes after a bulk argument are skipped without being checked.
       this.#args.push(latin1(this.#buf, this.#pos, end));
       this.#pos = end + 2;
       this.#bulkLen = -1;

@@ -1,0 +1,300 @@
+/**
+ * The command line: parseCli(), `src/main.ts` run as a child process of the current runtime,
+ * `redis-cli` one-shot commands, and the `bun build --compile` executable.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import type { Server } from "../../mod.ts";
+import { parseCli } from "../../src/main.ts";
+import { detectRuntime } from "../../src/runtime/detect.ts";
+import { RawClient, startKite, withClient, withTimeout } from "../_helpers/client.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const EXE = join(ROOT, "dist", "kite-server");
+
+/** How to run src/main.ts under the runtime running this test. */
+function mainCommand(): [string, string[]] {
+  const main = join(ROOT, "src", "main.ts");
+  switch (detectRuntime()) {
+    case "deno":
+      return [process.execPath, ["run", "-A", main]];
+    case "bun":
+      return [process.execPath, ["run", main]];
+    case "node":
+      return [process.execPath, ["--import", "tsx", main]];
+  }
+}
+
+/** Runs a program to completion. */
+function run(cmd: string, args: string[], ms = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
+  return withTimeout(
+    new Promise((resolve) => {
+      execFile(cmd, args, { cwd: ROOT, timeout: ms }, (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+    }),
+    ms + 5_000,
+    `${cmd} ${args.join(" ")}`,
+  );
+}
+
+/** A kite-server child process that printed its ready line. */
+interface Child {
+  proc: ChildProcess;
+  port: number;
+  stdout(): string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts a server process and waits for its "ready to accept connections on port N" line. */
+async function startChild(cmd: string, args: string[]): Promise<Child> {
+  const proc = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  proc.stdout!.on("data", (d) => (out += String(d)));
+  proc.stderr!.on("data", (d) => (err += String(d)));
+  try {
+    const port = await withTimeout(
+      new Promise<number>((resolve, reject) => {
+        const check = () => {
+          const m = /ready to accept connections on port (\d+)/.exec(out);
+          if (m) resolve(Number(m[1]));
+        };
+        proc.stdout!.on("data", check);
+        exited.then((code) => reject(new Error(`kite-server exited with ${code} before it was ready:\n${out}${err}`)));
+      }),
+      30_000,
+      "kite-server's ready line",
+    );
+    return {
+      proc,
+      port,
+      stdout: () => out,
+      stop: () => {
+        // process.kill, not proc.kill: Deno's ChildProcess reports any child it signalled itself
+        // as killed by that signal, even when the child caught it and exited normally.
+        process.kill(proc.pid!, "SIGTERM");
+        return withTimeout(exited, 10_000, "kite-server to exit after SIGTERM");
+      },
+    };
+  } catch (e) {
+    proc.kill("SIGKILL");
+    await exited;
+    throw e;
+  }
+}
+
+describe("parseCli", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kite-cli-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("turns --name value pairs into config values with lower-case names", async () => {
+    const cli = await parseCli(["--port", "7000", "--MaxMemory", "100mb"]);
+    assert.deepEqual(cli, { help: false, version: false, config: { port: "7000", maxmemory: "100mb" } });
+  });
+
+  it("joins several values of one option with spaces, as valkey-server does", async () => {
+    const cli = await parseCli(["--bind", "127.0.0.1", "::1", "--port", "0"]);
+    assert.deepEqual(cli.config, { bind: "127.0.0.1 ::1", port: "0" });
+  });
+
+  it("accepts --name=value", async () => {
+    assert.deepEqual((await parseCli(["--port=7001"])).config, { port: "7001" });
+  });
+
+  it("keeps an empty value", async () => {
+    assert.deepEqual((await parseCli(["--requirepass", ""])).config, { requirepass: "" });
+  });
+
+  it("reads -h/--help and -v/--version", async () => {
+    assert.equal((await parseCli(["--help"])).help, true);
+    assert.equal((await parseCli(["-h"])).help, true);
+    assert.equal((await parseCli(["--version"])).version, true);
+    assert.equal((await parseCli(["-v"])).version, true);
+    assert.equal((await parseCli([])).help, false);
+  });
+
+  it("rejects an option without a value", async () => {
+    await assert.rejects(parseCli(["--port"]), { name: "SyntaxError", message: /"--port": missing value/ });
+  });
+
+  it("rejects a stray argument after the options", async () => {
+    await assert.rejects(parseCli(["--port", "1", "--", "x"]), SyntaxError);
+    await assert.rejects(parseCli(["-x"]), { name: "SyntaxError", message: /"-x"/ });
+  });
+
+  it("loads a config file given first, and lets command-line options override it", async () => {
+    const file = join(dir, "kite.conf");
+    await writeFile(file, `# comment\nport 7002\nbind "127.0.0.1"\n\nmaxmemory 1mb\n`);
+    const cli = await parseCli([file, "--port", "7003"]);
+    assert.deepEqual(cli.config, { port: "7003", bind: "127.0.0.1", maxmemory: "1mb" });
+  });
+
+  it("rejects a config file with an unknown parameter, naming it and its line", async () => {
+    const file = join(dir, "bad.conf");
+    await writeFile(file, "port 7004\nno-such-parameter yes\n");
+    await assert.rejects(parseCli([file]), {
+      name: "SyntaxError",
+      message: /line 2: unknown parameter "no-such-parameter"/,
+    });
+  });
+
+  it("reports a config file that cannot be read", async () => {
+    await assert.rejects(parseCli([join(dir, "absent.conf")]), /Cannot read config file .*absent\.conf/);
+  });
+});
+
+describe("kite-server process (src/main.ts)", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kite-main-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("serves on the port its ready line prints, and exits 0 on SIGTERM", async () => {
+    const [cmd, args] = mainCommand();
+    const child = await startChild(cmd, [...args, "--port", "0"]);
+    try {
+      await withClient(child.port, async (c) => {
+        assert.equal(await c.plain("PING"), "PONG");
+        assert.equal(await c.plain("SET", "proc", "1"), "OK");
+        assert.equal(await c.plain("GET", "proc"), "1");
+      });
+    } finally {
+      assert.equal(await child.stop(), 0);
+    }
+    assert.match(child.stdout(), /Received SIGTERM, shutting down/);
+  });
+
+  it("applies a config file's values (maxclients, unixsocket)", async () => {
+    const sock = join(dir, "kite.sock");
+    const file = join(dir, "main.conf");
+    await writeFile(file, `maxclients 1\nunixsocket ${sock}\n`);
+    const [cmd, args] = mainCommand();
+    const child = await startChild(cmd, [...args, file, "--port", "0"]);
+    try {
+      await withClient({ path: sock }, async (c) => {
+        assert.equal(await c.plain("PING"), "PONG");
+        const second = await RawClient.connect(child.port);
+        await second.waitClosed();
+        assert.equal(second.received().toString(), "-ERR max number of clients reached\r\n");
+      });
+    } finally {
+      assert.equal(await child.stop(), 0);
+    }
+    assert.equal(existsSync(sock), false, "the Unix socket file was left behind");
+  });
+
+  it("exits 1 and names an unknown parameter in the config file", async () => {
+    const file = join(dir, "unknown.conf");
+    await writeFile(file, "port 0\nmaxmemroy 1mb\n");
+    const [cmd, args] = mainCommand();
+    const r = await run(cmd, [...args, file]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /line 2: unknown parameter "maxmemroy"/);
+  });
+
+  it("exits 1 and names an unknown --option", async () => {
+    const [cmd, args] = mainCommand();
+    const r = await run(cmd, [...args, "--port", "0", "--no-such-option", "1"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Cannot start kite-server: .*"no-such-option"/);
+  });
+
+  it("prints usage for --help and the version for --version", async () => {
+    const [cmd, args] = mainCommand();
+    const help = await run(cmd, [...args, "--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: kite-server \[config-file\]/);
+    const version = await run(cmd, [...args, "--version"]);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^kite-server v=\d+\.\d+\.\d+ /);
+  });
+});
+
+const HAS_REDIS_CLI = (await run("redis-cli", ["--version"]).catch(() => ({ code: 127 }))).code === 0;
+
+describe("redis-cli one-shot commands", {
+  skip: HAS_REDIS_CLI ? false : "redis-cli is not installed (apt-get install redis-tools)",
+}, () => {
+  let server: Server;
+  let dir: string;
+  let sock: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "kite-rcli-"));
+    sock = join(dir, "kite.sock");
+    server = await startKite({}, { unixSocket: sock });
+  });
+  after(async () => {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...args: string[]) => run("redis-cli", ["-p", String(server.port), ...args]);
+
+  it("runs PING", async () => {
+    assert.deepEqual(await cli("PING"), { code: 0, stdout: "PONG\n", stderr: "" });
+  });
+
+  it("sets and gets a value with spaces", async () => {
+    assert.equal((await cli("SET", "cli key", "hello world")).stdout, "OK\n");
+    assert.equal((await cli("GET", "cli key")).stdout, "hello world\n");
+  });
+
+  it("prints an empty line for a missing key", async () => {
+    assert.equal((await cli("GET", "cli:absent")).stdout, "\n");
+  });
+
+  it("prints the error text of an unknown command", async () => {
+    const r = await cli("NOSUCHCMD", "x");
+    assert.match(r.stdout + r.stderr, /ERR unknown command 'NOSUCHCMD', with args beginning with: 'x'/);
+  });
+
+  it("connects over the Unix socket with -s", async () => {
+    const r = await run("redis-cli", ["-s", sock, "PING"]);
+    assert.equal(r.stdout, "PONG\n");
+  });
+
+  it("lists MGET replies one per line", async () => {
+    await cli("SET", "cli:m1", "a");
+    assert.equal((await cli("MGET", "cli:m1", "cli:nope")).stdout, "a\n\n");
+  });
+});
+
+describe("single executable (dist/kite-server)", {
+  skip: existsSync(EXE) ? false : "dist/kite-server is not built (npm run build:exe)",
+}, () => {
+  it("starts with --port 0, answers PING, and exits 0 on SIGTERM", async () => {
+    const child = await startChild(EXE, ["--port", "0"]);
+    try {
+      await withClient(child.port, async (c) => {
+        assert.equal(await c.plain("PING"), "PONG");
+      });
+    } finally {
+      assert.equal(await child.stop(), 0);
+    }
+  });
+
+  it("prints its version", async () => {
+    const r = await run(EXE, ["--version"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^kite-server v=\d+\.\d+\.\d+ .*\(bun /);
+  });
+});
