@@ -12,6 +12,8 @@ import { SERVER_COMMANDS } from "./server.ts";
 import { DATABASE_COMMANDS } from "./databases.ts";
 import { HASH_COMMANDS } from "./hash.ts";
 import { SET_COMMANDS } from "./set.ts";
+import { ZSET_COMMANDS } from "./zset.ts";
+import { GEO_COMMANDS } from "./geo.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -23,4 +25,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...DATABASE_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
+  ...ZSET_COMMANDS,
+  ...GEO_COMMANDS,
 ];

@@ -137,8 +137,7 @@ export const E = {
   XREADGROUP_NOGROUP: "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option",
   XREADGROUP_DOLLAR:
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
-  XREAD_GT:
-    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
+  XREAD_GT: "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
   XREAD_BLOCK_SCRIPT: "ERR %s command is not allowed with BLOCK option from scripts",
   XGROUP_NO_KEY:
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
@@ -159,6 +158,7 @@ export const E = {
   XAUTOCLAIM_MIN_IDLE: "ERR Invalid min-idle-time argument for XAUTOCLAIM",
   XAUTOCLAIM_COUNT: "ERR COUNT must be > 0",
   XINFO_SYNTAX: "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
+  TIMEOUT_NOT_INTEGER: "ERR timeout is not an integer or out of range",
 } as const;
 
 /** Builds `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `. */

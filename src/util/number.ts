@@ -68,9 +68,31 @@ export function formatDouble(v: number): string {
   if (v === Infinity) return "inf";
   if (v === -Infinity) return "-inf";
   if (Number.isNaN(v)) return "nan";
-  if (Object.is(v, -0)) return "-0";
-  return String(v);
+  if (v === 0) return Object.is(v, -0) ? "-0" : "0";
+  // Valkey's d2string prints integral values within ±2^62 as integers, and everything else
+  // with fpconv_dtoa, whose notation rules differ from JS's (1.5e20 -> "1.5e+20",
+  // 0.00001234 -> "1.234e-5"). The digits are the same shortest round-trip digits.
+  if (Number.isInteger(v) && v > -TWO_62 && v < TWO_62) return String(v);
+  const sci = v.toExponential();
+  const neg = sci.charCodeAt(0) === 45;
+  const e = sci.indexOf("e");
+  const digits = sci.slice(neg ? 1 : 0, e).replace(".", "");
+  const nd = digits.length;
+  const pointExp = Number(sci.slice(e + 1));
+  const K = pointExp - nd + 1;
+  const exp = Math.abs(pointExp);
+  const sign = neg ? "-" : "";
+  if (K >= 0 && exp < nd + 7) return sign + digits + "0".repeat(K);
+  if (K < 0 && (K > -7 || exp < 4)) {
+    const offset = nd + K;
+    if (offset <= 0) return sign + "0." + "0".repeat(-offset) + digits;
+    return sign + digits.slice(0, offset) + "." + digits.slice(offset);
+  }
+  const mant = nd > 1 ? digits[0] + "." + digits.slice(1) : digits;
+  return sign + mant + "e" + (pointExp < 0 ? "-" : "+") + exp;
 }
+
+const TWO_62 = 2 ** 62;
 
 /**
  * Formats a JS number in plain (non-exponent) notation with its shortest round-trip digits.

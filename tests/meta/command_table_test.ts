@@ -4,7 +4,7 @@
  * bad rows; implicit ACL categories follow Valkey's rules; key extraction from key specs gives
  * the keys `COMMAND GETKEYS` gives on redis-server.
  */
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Engine } from "../../src/engine/engine.ts";
 import { implicitCategories, Registry } from "../../src/commands/registry.ts";
@@ -12,6 +12,9 @@ import { cmd, type CommandSpec, keynumKey, rangeKey } from "../../src/commands/s
 import { getKeys } from "../../src/commands/keys.ts";
 import { OK } from "../../src/protocol/reply.ts";
 import { normalKeySpec, normalRefKeySpec, refAcl, reference, refFlags, refTips, specFromRef } from "../_helpers/ref.ts";
+import { type RedisServer, redisServerVersion, startRedisServer } from "../_helpers/redis_server.ts";
+import { RawClient } from "../_helpers/client.ts";
+import type { RespValue } from "../_helpers/resp.ts";
 
 const engine = new Engine();
 engine.close();
@@ -180,6 +183,66 @@ describe("Implicit ACL categories", () => {
       expected.add(f.includes("fast") ? "fast" : "slow");
       assert.deepEqual([...c.aclCategories].sort(), [...expected].sort(), c.fullName);
     }
+  });
+});
+
+const HAS_REDIS = (() => {
+  try {
+    return / v=7\./.test(redisServerVersion());
+  } catch {
+    return false;
+  }
+})();
+
+/** The ACL categories of each command and subcommand in a COMMAND INFO reply. */
+function categoriesOf(info: RespValue, out: Map<string, string[]>): void {
+  if (info.type !== "array") return;
+  const [name, , , , , , cats, , , subs] = info.value;
+  if (name?.type !== "bulk" || cats?.type !== "array" && cats?.type !== "set") return;
+  out.set(
+    name.value.toString("latin1"),
+    cats.value.map((c) => (c.type === "simple" || c.type === "bulk" ? String(c.value).replace(/^@/, "") : "")).sort(),
+  );
+  if (subs?.type === "array") { for (const sub of subs.value) categoriesOf(sub, out); }
+}
+
+describe("ACL categories against redis-server 7's COMMAND INFO", {
+  skip: HAS_REDIS ? false : "redis-server 7 is not installed (apt-get install redis-server)",
+}, () => {
+  let redis: RedisServer;
+  const actual = new Map<string, string[]>();
+  before(async () => {
+    redis = await startRedisServer();
+    const c = await RawClient.connect(redis.port);
+    try {
+      for (const top of engine.registry.all()) {
+        const reply = await c.call("COMMAND", "INFO", top.spec.name);
+        if (reply.type === "array" && reply.value[0] !== undefined) categoriesOf(reply.value[0], actual);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  it("derives the same full category list as redis-server for every command both have", () => {
+    const differ: string[] = [];
+    let compared = 0;
+    for (const c of commands) {
+      const theirs = actual.get(c.fullName);
+      // Commands added after redis 7.0 are covered by the metadata test alone.
+      if (theirs === undefined) continue;
+      // Where Valkey changed a command's explicit categories since 7.0, the metadata test above rules.
+      const r = ref.get(c.fullName);
+      if (r !== undefined && refAcl(r).some((x) => !theirs.includes(x))) continue;
+      compared++;
+      const ours = [...c.aclCategories].sort();
+      if (ours.join() !== theirs.join()) differ.push(`${c.fullName}: ours ${ours.join(",")} redis ${theirs.join(",")}`);
+    }
+    assert.deepEqual(differ, []);
+    assert.ok(compared > 0, "no command was compared");
   });
 });
 
