@@ -14,6 +14,8 @@ import { HASH_COMMANDS } from "./hash.ts";
 import { SET_COMMANDS } from "./set.ts";
 import { ZSET_COMMANDS } from "./zset.ts";
 import { GEO_COMMANDS } from "./geo.ts";
+import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
+import { STREAM_COMMANDS } from "./stream.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -27,4 +29,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...ZSET_COMMANDS,
   ...GEO_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
+  ...STREAM_COMMANDS,
 ];

@@ -138,7 +138,6 @@ export const E = {
   XREADGROUP_DOLLAR:
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
   XREAD_GT: "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
-  XREAD_BLOCK_SCRIPT: "ERR %s command is not allowed with BLOCK option from scripts",
   XGROUP_NO_KEY:
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
   XGROUP_NOGROUP: "NOGROUP No such consumer group '%s' for key name '%s'",
@@ -159,6 +158,12 @@ export const E = {
   XAUTOCLAIM_COUNT: "ERR COUNT must be > 0",
   XINFO_SYNTAX: "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
   TIMEOUT_NOT_INTEGER: "ERR timeout is not an integer or out of range",
+  LIST_INDEX_RANGE: "ERR index out of range",
+  LPOS_RANK_ZERO:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  LPOS_COUNT_NEGATIVE: "ERR COUNT can't be negative",
+  LPOS_MAXLEN_NEGATIVE: "ERR MAXLEN can't be negative",
+  SORT_NOT_DOUBLE: "ERR One or more scores can't be converted into double",
 } as const;
 
 /** Builds `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `. */
