@@ -67,7 +67,7 @@ export function createEngine(opts: EngineOptions = {}): EmbeddedEngine {
     session,
     command: (...argv) => {
       const r = engine.dispatch(session, argv.map(toArg));
-      return r?.t === "blocked" ? r.timeoutReply : r;
+      return r?.t === "blocked" ? r.nowaitReply ?? r.timeoutReply : r;
     },
     execute: (...argv) => engine.execute(session, argv.map(toArg)),
     close: () => engine.close(),

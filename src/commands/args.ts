@@ -6,7 +6,9 @@
  */
 import { ReplyError } from "../protocol/reply.ts";
 import { E } from "../protocol/errors.ts";
-import { parseDouble, parseInt64 } from "../util/number.ts";
+import { type LongDouble, parseDouble, parseInt64, parseLongDouble } from "../util/number.ts";
+
+const LLONG_MAX = 9223372036854775807n;
 
 /** Parses a signed 64-bit integer argument (`ERR value is not an integer or out of range`). */
 export function intArg(s: string, msg: string = E.NOT_INTEGER): number {
@@ -107,4 +109,55 @@ export class ArgCursor {
   peek(): string | undefined {
     return this.#argv[this.#i]?.toLowerCase();
   }
+}
+
+/** `x * 1000` rounded to a 64-bit significand, as the x87 FPU computes a long double product. */
+function timesThousand(x: LongDouble): { m: bigint; e: number } {
+  let m = x.m * 1000n;
+  let e = x.e;
+  const bits = m.toString(2).length;
+  if (bits > 64) {
+    const shift = BigInt(bits - 64);
+    let q = m >> shift;
+    const rem = m - (q << shift);
+    const half = 1n << (shift - 1n);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+    m = q;
+    e += bits - 64;
+  }
+  return { m, e };
+}
+
+/**
+ * Parses a blocking timeout in seconds exactly as Valkey's `getTimeoutFromObjectOrReply`:
+ * `strtold` syntax (decimal, hex, `inf`), multiplied by 1000 in long double precision and
+ * rounded up to whole milliseconds (`0.0001` waits 1 ms, `-0.0001` is 0: forever).
+ * @param now the command's time in ms, for Valkey's overflow check on the absolute deadline
+ * @returns milliseconds to wait, 0 for forever
+ * @throws {ReplyError} `ERR timeout is not a float or out of range`, `ERR timeout is out of
+ * range`, `ERR timeout is negative`
+ */
+export function parseBlockingTimeout(s: string, now: number): number {
+  const x = parseLongDouble(s);
+  if (x === null) throw new ReplyError(E.BLOCK_TIMEOUT_NOT_FLOAT);
+  if (x.inf) throw new ReplyError(x.neg ? E.TIMEOUT_NEGATIVE : E.BLOCK_TIMEOUT_RANGE);
+  if (x.m === 0n) return 0;
+  const { m, e } = timesThousand(x);
+  let ms: bigint;
+  if (e >= 0) {
+    ms = m << BigInt(e);
+  } else {
+    const q = m >> BigInt(-e);
+    const exact = q << BigInt(-e) === m;
+    // ceil: a positive fraction rounds away from zero, a negative one towards it.
+    ms = x.neg ? q : exact ? q : q + 1n;
+  }
+  if (x.neg) {
+    // Any product that rounds up to below zero is negative; huge ones saturate to LLONG_MIN.
+    if (ms > 0n) throw new ReplyError(E.TIMEOUT_NEGATIVE);
+    return 0;
+  }
+  if (ms > LLONG_MAX) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
+  if (ms > 0n && ms > LLONG_MAX - BigInt(now)) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
+  return Number(ms);
 }

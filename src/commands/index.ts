@@ -14,6 +14,8 @@ import { HASH_COMMANDS } from "./hash.ts";
 import { SET_COMMANDS } from "./set.ts";
 import { ZSET_COMMANDS } from "./zset.ts";
 import { GEO_COMMANDS } from "./geo.ts";
+import { LIST_COMMANDS } from "./list.ts";
+import { SORT_COMMANDS } from "./sort.ts";
 import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 import { STREAM_COMMANDS } from "./stream.ts";
 
@@ -29,6 +31,8 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...ZSET_COMMANDS,
   ...GEO_COMMANDS,
+  ...LIST_COMMANDS,
+  ...SORT_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
   ...STREAM_COMMANDS,
 ];

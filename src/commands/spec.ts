@@ -106,8 +106,13 @@ export interface Blocked {
   readonly timeoutMs: number;
   /** Tries again; undefined while still not servable. Runs with a fresh context (db, now). */
   readonly retry: (ctx: CommandContext) => Reply | undefined;
-  /** The reply on timeout, and at once where blocking is not allowed (MULTI, scripts). */
+  /** The reply on timeout. */
   readonly timeoutReply: Reply;
+  /**
+   * The reply at once where the client cannot wait (MULTI, scripts), when it differs from the
+   * timeout reply: BLMOVE times out with a null array but answers a null bulk there.
+   */
+  readonly nowaitReply?: Reply;
 }
 
 /** A command handler: synchronous, returns a semantic reply (or {@link Blocked}). */

@@ -12,7 +12,7 @@
  */
 import { cmd, type CommandSpec, keynumKey, rangeKey } from "./spec.ts";
 import type { Blocked } from "./spec.ts";
-import { intArg } from "./args.ts";
+import { intArg, parseBlockingTimeout } from "./args.ts";
 import type { CommandContext } from "../engine/context.ts";
 import {
   array,
@@ -27,7 +27,7 @@ import {
   ReplyError,
 } from "../protocol/reply.ts";
 import { E, fmt, SYNTAX, wrongArity, WRONGTYPE } from "../protocol/errors.ts";
-import { formatDouble, parseInt64, parseLongDouble } from "../util/number.ts";
+import { formatDouble, parseInt64 } from "../util/number.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseScanCursor, parseScanOptions } from "../keyspace/scan.ts";
 import type { Config } from "../config/config.ts";
@@ -275,24 +275,6 @@ export function parseLexRange(minText: string, maxText: string): LexRange {
   const max = parseLexBound(maxText);
   if (min === undefined || max === undefined) throw new ReplyError(E.ZRANGE_NOT_LEX);
   return { min, max };
-}
-
-/**
- * Parses a blocking timeout in seconds as Valkey's `getTimeoutFromObjectOrReply`: a long double,
- * converted to milliseconds rounded up; negative and out-of-range values are errors.
- * @returns milliseconds to wait, 0 for forever
- */
-export function parseTimeoutSeconds(s: string, now: number): number {
-  const ld = parseLongDouble(s);
-  // string2ld also refuses leading spaces (parseLongDouble's grammar has none).
-  if (ld === null) throw new ReplyError(E.BLOCK_TIMEOUT_NOT_FLOAT);
-  const secs = ld.inf ? Infinity : Number(ld.m) * 2 ** ld.e;
-  const ms = (ld.neg ? -secs : secs) * 1000;
-  if (ms > 9223372036854775807) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
-  const t = Math.ceil(ms);
-  if (t < 0) throw new ReplyError(E.TIMEOUT_NEGATIVE);
-  if (t > 0 && t > 9223372036854775807 - now) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
-  return t;
 }
 
 /**
@@ -1053,7 +1035,7 @@ function blockingZpop(
   count: number,
   shape: PopShape,
 ): Reply | Blocked {
-  const timeoutMs = parseTimeoutSeconds(timeoutText, ctx.now);
+  const timeoutMs = parseBlockingTimeout(timeoutText, ctx.now);
   const attempt = (c: CommandContext): Reply | undefined => {
     for (const k of keys) {
       const v = c.db.lookupWrite(k, c.now);

@@ -238,7 +238,7 @@ export class Engine {
     let reply = this.call(session, cmd, argv);
     if (reply.t === "blocked") {
       if (deliver === undefined) {
-        reply = reply.timeoutReply;
+        reply = reply.nowaitReply ?? reply.timeoutReply;
       } else {
         const db = this.dbs[session.db]!;
         const served = cmd;

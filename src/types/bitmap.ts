@@ -252,13 +252,30 @@ export function setField(bytes: Uint8Array, offset: number, bits: number, value:
  */
 export function fieldResult(type: FieldType, value: bigint, incr: bigint, overflow: Overflow): bigint | null {
   const { signed, bits } = type;
-  if (!signed && value < 0n) value = BigInt.asUintN(64, value);
-  const sum = value + incr;
-  const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
-  const min = signed ? -max - 1n : 0n;
+  const b = BigInt(bits);
   let dir = 0;
-  if (value > max || sum > max) dir = 1;
-  else if (value < min || sum < min) dir = -1;
+  let max: bigint;
+  let min: bigint;
+  // Valkey's overflow checks compute the headroom in wrapping 64-bit arithmetic, so values far
+  // outside the field (a SET of INT64_MIN into an i18) count as overflowing upwards. The same
+  // wrapping is reproduced here, or saturation would store a different value.
+  if (signed) {
+    max = (1n << (b - 1n)) - 1n;
+    min = -max - 1n;
+    const maxincr = BigInt.asIntN(64, max - value);
+    const minincr = BigInt.asIntN(64, min - value);
+    if (value > max || (bits !== 64 && incr > maxincr) || (value >= 0n && incr > 0n && incr > maxincr)) dir = 1;
+    else if (value < min || (bits !== 64 && incr < minincr) || (value < 0n && incr < 0n && incr < minincr)) dir = -1;
+  } else {
+    value = BigInt.asUintN(64, value);
+    max = (1n << b) - 1n;
+    min = 0n;
+    const maxincr = BigInt.asIntN(64, max - value);
+    const minincr = BigInt.asIntN(64, -value);
+    if (value > max || (incr > 0n && incr > maxincr)) dir = 1;
+    else if (incr < 0n && incr < minincr) dir = -1;
+  }
+  const sum = value + incr;
   if (dir === 0) return sum;
   if (overflow === "fail") return null;
   if (overflow === "sat") return dir > 0 ? max : min;

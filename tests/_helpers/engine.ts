@@ -51,7 +51,7 @@ export function makeEngine(opts: EngineOptions = {}): TestEngine {
   const raw = (s: Session, argv: (string | number)[]): Reply | undefined => {
     const r = engine.dispatch(s, argv.map(String));
     // Without a deliver callback a blocking command times out at once, so never "blocked".
-    return r?.t === "blocked" ? r.timeoutReply : r;
+    return r?.t === "blocked" ? r.nowaitReply ?? r.timeoutReply : r;
   };
   return {
     engine,
