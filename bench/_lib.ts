@@ -46,8 +46,9 @@ export function serverCommand(target: Target, port: number): string[] {
     case "bun":
       return [`${BIN}/bun`, "run", `${ROOT}src/main.ts`, "--port", String(port)];
     case "node":
-      // --import keeps the server in this one process (the tsx CLI would add a parent process).
-      return ["node", "--import", "tsx", `${ROOT}src/main.ts`, "--port", String(port)];
+      // The production form: the esbuild bundle (`npm run build:node`, built by resp.sh), one
+      // process, no TypeScript loading at start-up.
+      return ["node", `${ROOT}dist/kite.mjs`, "--port", String(port)];
   }
 }
 

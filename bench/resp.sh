@@ -27,6 +27,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 json() { [ -n "$out" ] && echo "--json" "$out/$1.json"; true; }
+# Node runs the production bundle (dist/kite.mjs); rebuild it from the current sources.
+npm run --silent build:node
 [ -n "$out" ] && mkdir -p "$out"
 # shellcheck disable=SC2046
 node --import tsx bench/resp.ts "${quick[@]}" "${args[@]}" $(json resp)

@@ -51,6 +51,14 @@ else
   count "bun build --compile" 0 1 0
 fi
 
+stage "build Node bundle (dist/kite.mjs)"
+if npm run --silent build:node >"$OUT/build-node.log" 2>&1; then
+  count "esbuild bundle" 1 0 0
+else
+  tail -30 "$OUT/build-node.log"
+  count "esbuild bundle" 0 1 0
+fi
+
 stage "deno test"
 # Types were checked above; --no-check keeps the run from type-checking everything twice.
 # shellcheck disable=SC2086

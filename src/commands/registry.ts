@@ -85,6 +85,8 @@ function resolve(spec: CommandSpec, container: Command | undefined): Command {
     aclCategories: implicitCategories(spec),
     subcommands: undefined,
     movableKeys: spec.keys.some((k) => !("range" in k.find) || !("index" in k.begin)),
+    isProtected: spec.flags.includes("protected"),
+    isFast: spec.flags.includes("fast"),
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };
   if (spec.subcommands) {

@@ -157,6 +157,10 @@ export interface Command {
   readonly aclCategories: readonly string[];
   readonly subcommands: ReadonlyMap<string, Command> | undefined;
   readonly movableKeys: boolean;
+  /** Has the `protected` flag (checked for every command, so precomputed). */
+  readonly isProtected: boolean;
+  /** Has the `fast` flag: O(1) or O(log N), timed per batch rather than one by one. */
+  readonly isFast: boolean;
   /** Per-command statistics (INFO commandstats). */
   readonly stats: CommandStats;
 }

@@ -7,7 +7,7 @@
  */
 import { bindAccessPolicy, Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
 import { Registry } from "../commands/registry.ts";
-import type { Blocked, Command, CommandSpec } from "../commands/spec.ts";
+import type { Blocked, Command, CommandSpec, CommandStats } from "../commands/spec.ts";
 import { BlockingManager, type Deliver } from "./blocking.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { Config } from "../config/config.ts";
@@ -98,11 +98,15 @@ export class Engine {
   #logRank: number = LOG_RANK.notice;
   readonly #keyListeners: KeyListener[] = [];
   readonly #contexts = new WeakMap<Session, CommandContext>();
+  #lastSession: Session | undefined;
+  #lastContext: CommandContext | undefined;
   #nextClientId = 1;
   // Unix ms minus monotonic ms; see call().
   #wallOffsetMs = 0;
-  // Monotonic µs at the end of the previous command of the current batch, or -1 outside one.
+  // Monotonic µs of the last clock read in the current batch, or -1 outside one.
   #batchMark = -1;
+  // Stats of the fast commands run since #batchMark, timed together at the next read.
+  readonly #untimed: CommandStats[] = [];
   #cron: TimerHandle | undefined;
   #closed = false;
 
@@ -173,6 +177,7 @@ export class Engine {
   /** Forgets a session once its transport is gone. */
   closeSession(s: Session): void {
     this.blocking.cancel(s);
+    if (this.#lastSession === s) this.#lastSession = this.#lastContext = undefined;
     this.clients.delete(s.id);
   }
 
@@ -226,7 +231,7 @@ export class Engine {
       return this.#reject(cmd, wrongArity(cmd.fullName));
     }
     // Valkey checks protected commands (DEBUG) before authentication.
-    if (cmd.flags.has("protected") && !this.#protectedAllowed(cmd, session)) {
+    if (cmd.isProtected && !this.#protectedAllowed(cmd, session)) {
       const name = cmd.spec.name;
       return this.#reject(cmd, error(fmt(E.PROTECTED_COMMAND, name.toUpperCase(), `enable-${name}-command`)));
     }
@@ -286,11 +291,15 @@ export class Engine {
   }
 
   #contextOf(session: Session): CommandContext {
+    // The last session's context is cached: a batch of commands comes from one session.
+    if (this.#lastSession === session) return this.#lastContext!;
     let ctx = this.#contexts.get(session);
     if (ctx === undefined) {
       ctx = new CommandContext(this, session);
       this.#contexts.set(session, ctx);
     }
+    this.#lastSession = session;
+    this.#lastContext = ctx;
     return ctx;
   }
 
@@ -304,7 +313,17 @@ export class Engine {
 
   /** Ends the batch started by {@link Engine.beginBatch}. */
   endBatch(): void {
+    if (this.#untimed.length > 0) this.#settleUntimed(this.clock.monotonicUs());
     this.#batchMark = -1;
+  }
+
+  /** Shares the time since the last clock read among the fast commands run since then. */
+  #settleUntimed(now: number): void {
+    const list = this.#untimed;
+    const share = (now - this.#batchMark) / list.length;
+    for (const st of list) st.usec += share;
+    list.length = 0;
+    this.#batchMark = now;
   }
 
   /** Re-reads the wall clock (cron does this every tick; tests after moving a fake clock). */
@@ -324,7 +343,21 @@ export class Engine {
     // One monotonic read per command gives both the command's wall time (via an offset resynced
     // every cron tick) and, chained within a batch, its duration: clock reads cost 40-80 ns each
     // on Deno, a large share of a GET.
-    const start = this.#batchMark >= 0 ? this.#batchMark : this.clock.monotonicUs();
+    // Inside a batch, fast commands (O(1)/O(log N)) are not timed one by one: a clock read costs
+    // as much as a GET on Deno. Their batch's elapsed time is shared among them at the next read,
+    // so totals stay exact; any other command is timed on its own. Their `now` is the last read,
+    // at most one batch of fast commands old.
+    const inBatch = this.#batchMark >= 0;
+    const deferred = inBatch && cmd.isFast;
+    let start: number;
+    if (!inBatch) {
+      start = this.clock.monotonicUs();
+    } else if (!deferred && this.#untimed.length > 0) {
+      start = this.clock.monotonicUs();
+      this.#settleUntimed(start);
+    } else {
+      start = this.#batchMark;
+    }
     const now = Math.floor(this.#wallOffsetMs + start / 1000);
     ctx.now = now;
     ctx.command = cmd;
@@ -347,9 +380,14 @@ export class Engine {
     }
     const st = cmd.stats;
     if (reply.t !== "blocked") st.calls++;
-    const end = this.clock.monotonicUs();
-    st.usec += end - start;
-    if (this.#batchMark >= 0) this.#batchMark = end;
+    if (deferred) {
+      // Bounded, so a long pipeline still refreshes `now` and never grows this list.
+      if (this.#untimed.push(st) >= 128) this.#settleUntimed(this.clock.monotonicUs());
+    } else {
+      const end = this.clock.monotonicUs();
+      st.usec += end - start;
+      if (inBatch) this.#batchMark = end;
+    }
     this.stats.totalCommandsProcessed++;
     if (reply.t === "error") {
       st.failedCalls++;

@@ -157,7 +157,17 @@ export class RespParser {
 
   /** Index of the CR of the header line starting at #pos, or -1 when incomplete. */
   #line(tooBig: string): number {
-    const idx = this.#buf.indexOf(CR, this.#pos);
+    // Headers are a few bytes: a plain scan beats a native indexOf call for them.
+    const buf = this.#buf;
+    const stop = Math.min(buf.length, this.#pos + 24);
+    let idx = -1;
+    for (let i = this.#pos; i < stop; i++) {
+      if (buf[i] === CR) {
+        idx = i;
+        break;
+      }
+    }
+    if (idx < 0 && stop < buf.length) idx = buf.indexOf(CR, stop);
     if (idx < 0 || idx + 1 >= this.#buf.length) {
       if (this.#buf.length - this.#pos > this.#limits.maxInlineSize) throw new ProtocolError(tooBig);
       return -1;

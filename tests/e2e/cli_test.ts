@@ -18,6 +18,7 @@ import { RawClient, startKite, withClient, withTimeout } from "../_helpers/clien
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXE = join(ROOT, "dist", "kite-server");
+const BUNDLE = join(ROOT, "dist", "kite.mjs");
 
 /** How to run src/main.ts under the runtime running this test. */
 function mainCommand(): [string, string[]] {
@@ -296,5 +297,20 @@ describe("single executable (dist/kite-server)", {
     const r = await run(EXE, ["--version"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^kite-server v=\d+\.\d+\.\d+ .*\(bun /);
+  });
+});
+
+describe("Node bundle (dist/kite.mjs)", {
+  skip: existsSync(BUNDLE) ? false : "dist/kite.mjs is not built (npm run build:node)",
+}, () => {
+  it("starts under plain node with --port 0, answers PING, and exits 0 on SIGTERM", async () => {
+    const child = await startChild("node", [BUNDLE, "--port", "0"]);
+    try {
+      await withClient(child.port, async (c) => {
+        assert.equal(await c.plain("PING"), "PONG");
+      });
+    } finally {
+      assert.equal(await child.stop(), 0);
+    }
   });
 });
