@@ -42,7 +42,7 @@ COPY --from=deps /app/src ./src
 USER node
 # Compile the sources into the user's Deno cache at build time, not at first start.
 RUN deno cache src/main.ts
-ENTRYPOINT ["deno", "run", "-A", "src/main.ts"]
+ENTRYPOINT ["deno", "run", "-A", "--v8-flags=--max-semi-space-size=4", "src/main.ts"]
 
 FROM base AS runtime-bun
 COPY --from=build-bun /app/dist/kite-server /usr/local/bin/kite-server
@@ -52,7 +52,7 @@ ENTRYPOINT ["kite-server"]
 FROM base AS runtime-node
 COPY --from=build-node /app/dist/kite.mjs ./kite.mjs
 USER node
-ENTRYPOINT ["node", "kite.mjs"]
+ENTRYPOINT ["node", "--max-semi-space-size=4", "kite.mjs"]
 
 FROM runtime-${RUNTIME}
 # Listen on every interface inside the container; publish the port to choose who reaches it.

@@ -101,6 +101,10 @@ export class Engine {
   #lastSession: Session | undefined;
   #lastContext: CommandContext | undefined;
   #nextClientId = 1;
+  // The dirty counter and time of the last garbage collection hint.
+  #gcDirty = 0;
+  #gcAt = 0;
+  #gcLastTick = 0;
   // Unix ms minus monotonic ms; see call().
   #wallOffsetMs = 0;
   // Monotonic µs of the last clock read in the current batch, or -1 outside one.
@@ -442,6 +446,7 @@ export class Engine {
     this.syncClock();
     this.metrics.sample(this, this.clock.now());
     this.#closeIdleClients();
+    this.#gcHint();
     if (!this.activeExpireEnabled) return;
     const hz = this.config.num("hz");
     const effort = this.config.num("active-expire-effort") - 1;
@@ -482,6 +487,23 @@ export class Engine {
         s.kill();
       }
     }
+  }
+
+  /**
+   * After a burst of writes (10k changes), once the server has been quiet for a tick, asks the
+   * runtime to collect garbage (at most every 5 s). Only Bun takes the hint: its collector is
+   * lazy enough that the garbage of a large load otherwise doubles RSS for a long time.
+   */
+  #gcHint(): void {
+    const collect = this.process.collectGarbage;
+    if (collect === undefined) return;
+    const now = this.clock.now();
+    const quiet = this.dirty === this.#gcLastTick;
+    this.#gcLastTick = this.dirty;
+    if (!quiet || this.dirty - this.#gcDirty < 10_000 || now - this.#gcAt < 5_000) return;
+    this.#gcDirty = this.dirty;
+    this.#gcAt = now;
+    collect.call(this.process);
   }
 
   /** Stops background work. Sessions and data stay readable. */

@@ -39,6 +39,11 @@ export interface ProcessInfo {
   cpu(): { user: number; system: number };
   /** Blocks the whole thread for `ms` milliseconds (DEBUG SLEEP stops the server, as in Valkey). */
   sleepSync(ms: number): void;
+  /**
+   * Asks the runtime to collect garbage soon, without blocking, where it offers a way (Bun).
+   * JavaScriptCore collects lazily, so after a burst of writes most of the RSS can be garbage.
+   */
+  collectGarbage?(): void;
 }
 
 const SLEEP_CELL = new Int32Array(new SharedArrayBuffer(4));
@@ -63,4 +68,12 @@ export const SYSTEM_PROCESS: ProcessInfo = {
     // returns after the timeout. All three runtimes allow it on the main thread.
     if (ms > 0) Atomics.wait(SLEEP_CELL, 0, 0, ms);
   },
+  ...gcHint(),
 };
+
+/** Bun's non-blocking collection request; V8 runtimes expose none without flags. */
+function gcHint(): Pick<ProcessInfo, "collectGarbage"> {
+  const bun = (globalThis as { Bun?: { gc?: (force: boolean) => void } }).Bun;
+  const gc = bun?.gc;
+  return typeof gc === "function" ? { collectGarbage: () => gc.call(bun, false) } : {};
+}

@@ -15,15 +15,8 @@ import { ALL_COMMANDS } from "../../src/commands/index.ts";
 import { sleep, startKite, WAIT_MS, withTimeout } from "../_helpers/client.ts";
 
 /** MULTI may land after this file: its blocking test runs once the command exists. */
-const HAS_MULTI = ALL_COMMANDS.some((c) => c.name === "multi") || !!(globalThis as any).process?.env?.TYPES_REF_PORT;
+const HAS_MULTI = ALL_COMMANDS.some((c) => c.name === "multi");
 
-// TEMP-REF
-async function startTarget(): Promise<Server> {
-  const ref = (globalThis as any).process?.env?.TYPES_REF_PORT;
-  if (ref) return { port: Number(ref), close: async () => {} } as unknown as Server;
-  return await startKite();
-}
-// END-TEMP-REF
 const WRONGTYPE = /^WRONGTYPE Operation against a key holding the wrong kind of value$/;
 
 /** Awaits a command that must fail, and matches the library error's message (not its class name). */
@@ -115,7 +108,7 @@ function ioredisTypes(label: string, mode: IoMode): void {
     let r: IoRedis;
     const k = (s: string) => `io${mode.protocol}:${s}`;
     before(async () => {
-      server = await startTarget();
+      server = await startKite();
       r = await openIo(server.port, mode);
     });
     after(async () => {
@@ -585,7 +578,7 @@ function nodeRedisTypes(resp: 2 | 3): void {
     let c: NodeRedis;
     const k = (s: string) => `nr${resp}:${s}`;
     before(async () => {
-      server = await startTarget();
+      server = await startKite();
       c = await openNode(server.port, resp);
     });
     after(async () => {
@@ -923,7 +916,14 @@ type StreamRead = [string, [string, Record<string, string>][]][];
 /** One dedicated connection; blocking calls park it, so each waiter opens its own. */
 interface Conn {
   blpop(keys: string[], timeout: number): Promise<[string, string] | null>;
+  brpop(keys: string[], timeout: number): Promise<[string, string] | null>;
+  brpoplpush(src: string, dst: string, timeout: number): Promise<string | null>;
+  /** BLMPOP timeout numkeys keys... LEFT COUNT count */
+  blmpop(keys: string[], timeout: number, count: number): Promise<[string, string[]] | null>;
   bzpopmin(key: string, timeout: number): Promise<[string, string, number] | null>;
+  bzpopmax(key: string, timeout: number): Promise<[string, string, number] | null>;
+  /** BZMPOP timeout numkeys keys... MIN COUNT count */
+  bzmpop(keys: string[], timeout: number, count: number): Promise<[string, [string, number][]] | null>;
   blmove(src: string, dst: string, timeout: number): Promise<string | null>;
   xreadBlock(key: string, ms: number): Promise<StreamRead | null>;
   xreadgroupBlock(key: string, group: string, consumer: string, ms: number): Promise<StreamRead | null>;
@@ -934,6 +934,7 @@ interface Conn {
   xadd(key: string, fields: Record<string, string>): Promise<string>;
   xgroupCreate(key: string, group: string): Promise<string>;
   lrange(key: string): Promise<string[]>;
+  select(db: number): Promise<unknown>;
   clientId(): Promise<number>;
   clientUnblock(id: number, mode: "TIMEOUT" | "ERROR"): Promise<number>;
   info(): Promise<string>;
@@ -965,11 +966,29 @@ function ioStreams(v: unknown, resp3: boolean): StreamRead | null {
 function ioConn(r: IoRedis, resp3: boolean): Conn {
   return {
     blpop: async (keys, t) => (await r.blpop(keys, t)) as [string, string] | null,
+    brpop: async (keys, t) => (await r.brpop(keys, t)) as [string, string] | null,
+    brpoplpush: (src, dst, t) => r.brpoplpush(src, dst, t),
+    blmpop: async (keys, t, count) =>
+      (await r.blmpop(t, keys.length, keys, "LEFT", "COUNT", count)) as [string, string[]] | null,
     bzpopmin: async (key, t) => {
       const v = (await r.bzpopmin(key, t)) as unknown as [string, string, unknown] | null;
       if (v === null) return null;
       assert.equal(typeof v[2], resp3 ? "number" : "string", "BZPOPMIN score type");
       return [v[0], v[1], Number(v[2])];
+    },
+    bzpopmax: async (key, t) => {
+      const v = (await r.bzpopmax(key, t)) as unknown as [string, string, unknown] | null;
+      if (v === null) return null;
+      assert.equal(typeof v[2], resp3 ? "number" : "string", "BZPOPMAX score type");
+      return [v[0], v[1], Number(v[2])];
+    },
+    bzmpop: async (keys, t, count) => {
+      const v = (await r.call("BZMPOP", t, keys.length, ...keys, "MIN", "COUNT", count)) as
+        | [string, [string, unknown][]]
+        | null;
+      if (v === null) return null;
+      for (const [, score] of v[1]) assert.equal(typeof score, resp3 ? "number" : "string", "BZMPOP score type");
+      return [v[0], v[1].map(([m, score]) => [m, Number(score)] as [string, number])];
     },
     blmove: (src, dst, t) => r.blmove(src, dst, "LEFT", "RIGHT", t),
     xreadBlock: async (key, ms) => ioStreams(await r.xread("BLOCK", ms, "STREAMS", key, "$"), resp3),
@@ -986,6 +1005,7 @@ function ioConn(r: IoRedis, resp3: boolean): Conn {
     xadd: async (key, fields) => String(await r.xadd(key, "*", ...Object.entries(fields).flat())),
     xgroupCreate: async (key, group) => String(await r.xgroup("CREATE", key, group, "$", "MKSTREAM")),
     lrange: (key) => r.lrange(key, 0, -1),
+    select: (db) => r.select(db),
     clientId: () => r.client("ID"),
     clientUnblock: async (id, mode) =>
       Number(await (mode === "TIMEOUT" ? r.client("UNBLOCK", id, "TIMEOUT") : r.client("UNBLOCK", id, "ERROR"))),
@@ -1015,11 +1035,34 @@ function nodeConn(c: NodeRedis): Conn {
       const v = await c.blPop(keys, t);
       return v === null ? null : [String(v.key), String(v.element)];
     },
+    brpop: async (keys, t) => {
+      const v = await c.brPop(keys, t);
+      return v === null ? null : [String(v.key), String(v.element)];
+    },
+    brpoplpush: async (src, dst, t) => {
+      const v = await c.brPopLPush(src, dst, t);
+      return v === null ? null : String(v);
+    },
+    blmpop: async (keys, t, count) => {
+      const v = (await c.blmPop(t, keys, "LEFT", { COUNT: count })) as unknown as [string, string[]] | null;
+      return v === null ? null : [String(v[0]), v[1].map(String)];
+    },
     bzpopmin: async (key, t) => {
       const v = await c.bzPopMin(key, t);
       if (v === null) return null;
       assert.equal(typeof v.score, "number", "node-redis decodes the BZPOPMIN score as a number");
       return [String(v.key), String(v.value), v.score];
+    },
+    bzpopmax: async (key, t) => {
+      const v = await c.bzPopMax(key, t);
+      if (v === null) return null;
+      assert.equal(typeof v.score, "number", "node-redis decodes the BZPOPMAX score as a number");
+      return [String(v.key), String(v.value), v.score];
+    },
+    bzmpop: async (keys, t, count) => {
+      const v = await c.bzmPop(t, keys, "MIN", { COUNT: count });
+      if (v === null) return null;
+      return [String(v.key), v.members.map((m) => [String(m.value), m.score] as [string, number])];
     },
     blmove: async (src, dst, t) => {
       const v = await c.blMove(src, dst, "LEFT", "RIGHT", t);
@@ -1038,6 +1081,7 @@ function nodeConn(c: NodeRedis): Conn {
     xadd: async (key, fields) => String(await c.xAdd(key, "*", fields)),
     xgroupCreate: async (key, group) => String(await c.xGroupCreate(key, group, "$", { MKSTREAM: true })),
     lrange: async (key) => (await c.lRange(key, 0, -1)).map(String),
+    select: (db) => c.select(db),
     clientId: () => c.clientId(),
     clientUnblock: (id, mode) => c.clientUnblock(id, mode),
     info: async () => String(await c.info("clients")),
@@ -1069,7 +1113,7 @@ function blockingSuite(label: string, open: (port: number) => Promise<Conn>): vo
       return c;
     };
     before(async () => {
-      server = await startTarget();
+      server = await startKite();
       ctl = await open(server.port);
     });
     after(async () => {
@@ -1135,6 +1179,70 @@ function blockingSuite(label: string, open: (port: number) => Promise<Conn>): vo
       assert.deepEqual((pending[3] as unknown[][]).map((r) => r.map(String)), [["c1", "1"]]);
     });
 
+    it("serves BRPOP, BRPOPLPUSH, BLMPOP, BZPOPMAX and BZMPOP waiters parked together", async () => {
+      const [a1, a2, a3, a4, a5] = [await waiter(), await waiter(), await waiter(), await waiter(), await waiter()];
+      const p1 = a1.brpop([k("r1")], 0);
+      await parked(ctl, p1, 1);
+      const p2 = a2.brpoplpush(k("r2"), k("r2-dst"), 0);
+      await parked(ctl, p2, 2);
+      const p3 = a3.blmpop([k("m1"), k("m2")], 0, 2);
+      await parked(ctl, p3, 3);
+      const p4 = a4.bzpopmax(k("zmax"), 0);
+      await parked(ctl, p4, 4);
+      const p5 = a5.bzmpop([k("zm")], 0, 2);
+      await parked(ctl, p5, 5);
+      await ctl.rpush(k("r1"), "a", "b");
+      assert.deepEqual(await withTimeout(p1, WAIT_MS, "BRPOP"), [k("r1"), "b"]);
+      await ctl.rpush(k("r2"), "x");
+      assert.equal(await withTimeout(p2, WAIT_MS, "BRPOPLPUSH"), "x");
+      assert.deepEqual(await ctl.lrange(k("r2-dst")), ["x"]);
+      await ctl.rpush(k("m2"), "a", "b", "c");
+      assert.deepEqual(await withTimeout(p3, WAIT_MS, "BLMPOP"), [k("m2"), ["a", "b"]]);
+      assert.deepEqual(await ctl.lrange(k("m2")), ["c"]);
+      await ctl.raw(["ZADD", k("zmax"), "1", "a", "5", "e"]);
+      assert.deepEqual(await withTimeout(p4, WAIT_MS, "BZPOPMAX"), [k("zmax"), "e", 5]);
+      await ctl.raw(["ZADD", k("zm"), "1", "a", "2.5", "b", "3", "c"]);
+      assert.deepEqual(await withTimeout(p5, WAIT_MS, "BZMPOP"), [k("zm"), [["a", 1], ["b", 2.5]]]);
+      await waitBlocked(() => ctl.info(), 0);
+    });
+
+    it("passes an element that a served BLMOVE pushed on to a waiter on the destination", async () => {
+      const [a1, a2] = [await waiter(), await waiter()];
+      const p1 = a1.blpop([k("chain-dst")], 0);
+      await parked(ctl, p1, 1);
+      const p2 = a2.blmove(k("chain-src"), k("chain-dst"), 0);
+      await parked(ctl, p2, 2);
+      await ctl.rpush(k("chain-src"), "baton");
+      assert.equal(await withTimeout(p2, WAIT_MS, "BLMOVE"), "baton");
+      assert.deepEqual(await withTimeout(p1, WAIT_MS, "BLPOP on the destination"), [k("chain-dst"), "baton"]);
+      assert.deepEqual(await ctl.lrange(k("chain-dst")), []);
+    });
+
+    it("keeps a BLPOP waiter blocked while its key holds a string, and serves it once a list arrives", async () => {
+      const a = await waiter();
+      const p = a.blpop([k("morph")], 0);
+      await parked(ctl, p, 1);
+      assert.equal(await ctl.raw(["SET", k("morph"), "text"]), "OK");
+      // Served (or failed) waiters are released before the next command runs, so this is exact.
+      assert.equal(blockedClients(await ctl.info()), 1);
+      await ctl.raw(["DEL", k("morph")]);
+      await ctl.rpush(k("morph"), "item");
+      assert.deepEqual(await withTimeout(p, WAIT_MS, "BLPOP"), [k("morph"), "item"]);
+    });
+
+    it("fails a blocked XREADGROUP with NOGROUP when its stream is deleted", async () => {
+      const a = await waiter();
+      await ctl.xgroupCreate(k("doomed"), "g");
+      const p = a.xreadgroupBlock(k("doomed"), "g", "c1", 0);
+      await parked(ctl, p, 1);
+      await ctl.raw(["DEL", k("doomed")]);
+      await rejectsWith(
+        withTimeout(p, WAIT_MS, "the XREADGROUP to fail"),
+        /^NOGROUP No such key '.+' or consumer group 'g' in XREADGROUP with GROUP option$/,
+      );
+      assert.equal(blockedClients(await ctl.info()), 0);
+    });
+
     it("serves three BLPOP waiters on one key in arrival order", async () => {
       const [a1, a2, a3] = [await waiter(), await waiter(), await waiter()];
       const p1 = a1.blpop([k("fifo")], 0);
@@ -1151,6 +1259,23 @@ function blockingSuite(label: string, open: (port: number) => Promise<Conn>): vo
       assert.deepEqual(await withTimeout(p2, WAIT_MS, "the second waiter"), [k("fifo"), "second"]);
       assert.deepEqual(await withTimeout(p3, WAIT_MS, "the third waiter"), [k("fifo"), "third"]);
       assert.deepEqual(await ctl.lrange(k("fifo")), []);
+    });
+
+    it("does not serve a waiter from a push to the same key in another database", async () => {
+      const a = await waiter();
+      await a.select(1);
+      const p = a.blpop([k("db")], 0);
+      await parked(ctl, p, 1);
+      assert.equal(await ctl.rpush(k("db"), "db0"), 1);
+      assert.equal(blockedClients(await ctl.info()), 1);
+      await ctl.select(1);
+      try {
+        await ctl.rpush(k("db"), "db1");
+      } finally {
+        await ctl.select(0);
+      }
+      assert.deepEqual(await withTimeout(p, WAIT_MS, "BLPOP in db 1"), [k("db"), "db1"]);
+      assert.deepEqual(await ctl.lrange(k("db")), ["db0"]);
     });
 
     it("times out a fractional BLPOP timeout with a null reply after about that long", async () => {
