@@ -75,8 +75,8 @@ export interface DoubleReply {
   readonly t: "double";
   readonly v: number;
   /**
-   * The RESP2 text when it is not the shortest round-trip digits (Valkey's
-   * `addReplyHumanLongDouble` prints coordinates with 17 digits in RESP2).
+   * The text when it is not the shortest round-trip digits (Valkey's `addReplyHumanLongDouble`
+   * prints coordinates with 17 significant digits, in RESP2 and RESP3 alike).
    */
   readonly text?: string;
 }
@@ -159,7 +159,7 @@ export function map(v: readonly (readonly [Reply, Reply])[]): Reply {
 export function pairs(v: readonly (readonly [Reply, Reply])[]): Reply {
   return { t: "pairs", v };
 }
-/** Double reply (RESP3 `,`); `resp2Text` overrides the RESP2 bulk text. */
+/** Double reply (RESP3 `,`); `resp2Text` overrides the text in both protocols. */
 export function double(v: number, resp2Text?: string): Reply {
   return resp2Text === undefined ? { t: "double", v } : { t: "double", v, text: resp2Text };
 }

@@ -182,14 +182,16 @@ export class RespWriter {
         }
         return;
       case "double": {
-        const s = formatDouble(r.v);
+        // An explicit text (Valkey's addReplyHumanLongDouble for coordinates) is used by both
+        // protocols; otherwise the shortest round-trip digits.
+        const s = r.text ?? formatDouble(r.v);
         if (resp === 3) {
           this.#ensure(3 + s.length);
           this.#byte(0x2c);
           this.#ascii(s);
           this.#crlf();
         } else {
-          this.#bulk(r.text ?? s);
+          this.#bulk(s);
         }
         return;
       }

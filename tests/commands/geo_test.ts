@@ -94,7 +94,11 @@ describe("GEOPOS", () => {
 
   it("replies with doubles in RESP3", () => {
     const t = sicily();
-    assert.equal(wire(t, 3, "GEOPOS", "Sicily", "Palermo"), "*1\r\n*2\r\n,13.361389338970184\r\n,38.1155563954963\r\n");
+    // Valkey's addReplyHumanLongDouble uses the same 17-digit text in RESP3 as in RESP2.
+    assert.equal(
+      wire(t, 3, "GEOPOS", "Sicily", "Palermo"),
+      "*1\r\n*2\r\n,13.36138933897018433\r\n,38.11555639549629859\r\n",
+    );
   });
 
   it("answers WRONGTYPE for another type", () => {
