@@ -64,6 +64,8 @@ function swapdb(ctx: CommandContext, argv: readonly string[]): Reply {
       for (const key of a.keys()) blocking.signal(a, key);
       for (const key of b.keys()) blocking.signal(b, key);
     }
+    ctx.engine.dbReset(a, "swapdb");
+    ctx.engine.dbReset(b, "swapdb");
   }
   ctx.engine.dirty++;
   return OK;
@@ -104,6 +106,7 @@ function flushdb(ctx: CommandContext, argv: readonly string[]): Reply {
   const bad = checkFlushMode(argv);
   if (bad !== undefined) return bad;
   ctx.engine.dirty += ctx.db.flush();
+  ctx.engine.dbReset(ctx.db, "flush");
   return OK;
 }
 
@@ -111,7 +114,10 @@ function flushall(ctx: CommandContext, argv: readonly string[]): Reply {
   const bad = checkFlushMode(argv);
   if (bad !== undefined) return bad;
   let removed = 0;
-  for (const db of ctx.engine.dbs) removed += db.flush();
+  for (const db of ctx.engine.dbs) {
+    removed += db.flush();
+    ctx.engine.dbReset(db, "flush");
+  }
   ctx.engine.dirty += removed;
   return OK;
 }

@@ -60,7 +60,19 @@ export class Connection implements ConnectionHandler {
     // Killed by another client: drop unsent replies and close now (Valkey frees it at once);
     // killed by itself: the reply to CLIENT KILL goes out first.
     this.session.kill = () => this.#close(!this.#running);
+    this.session.push = (reply) => this.#push(reply);
     this.#parser = new RespParser({ maxBulkLen: engine.config.num("proto-max-bulk-len") });
+  }
+
+  // Out-of-band replies (pub/sub, invalidations) join the output buffer; outside this
+  // connection's own batch they are flushed at once, inside it with the batch's replies.
+  #push(reply: Reply): void {
+    if (this.#closed) return;
+    this.#out.reply(reply, this.session.resp);
+    if (!this.#running && !this.#flush()) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
   }
 
   /** Feeds bytes from the socket. */

@@ -36,6 +36,9 @@ export interface ServerStats extends KeyspaceStats {
 /** A listener for key modifications (WATCH, tracking, notifications, indexes). */
 export type KeyListener = (db: Db, key: string, event: string, session: Session | undefined) => void;
 
+/** A listener for FLUSHDB/FLUSHALL (`flush`) and SWAPDB (`swapdb`) of a whole database. */
+export type DbResetListener = (db: Db, why: "flush" | "swapdb") => void;
+
 /** Options of {@link Engine}. */
 export interface EngineOptions {
   clock?: Clock;
@@ -97,6 +100,7 @@ export class Engine {
   #authRequired = false;
   #logRank: number = LOG_RANK.notice;
   readonly #keyListeners: KeyListener[] = [];
+  readonly #dbResetListeners: DbResetListener[] = [];
   readonly #contexts = new WeakMap<Session, CommandContext>();
   #lastSession: Session | undefined;
   #lastContext: CommandContext | undefined;
@@ -193,6 +197,19 @@ export class Engine {
   /** Runs the RESET listeners for a session. */
   resetSession(s: Session): void {
     for (const fn of this.#resetListeners) fn(s);
+  }
+
+  /**
+   * Adds a listener for whole-database changes that fire no per-key events: FLUSHDB/FLUSHALL
+   * emptied `db`, or SWAPDB exchanged its contents (WATCH, tracking and indexes resync).
+   */
+  onDbReset(fn: DbResetListener): void {
+    this.#dbResetListeners.push(fn);
+  }
+
+  /** Reports a whole-database change to the {@link Engine.onDbReset} listeners. */
+  dbReset(db: Db, why: "flush" | "swapdb"): void {
+    for (const fn of this.#dbResetListeners) fn(db, why);
   }
 
   /** Adds a key modification listener. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { RespVersion } from "../protocol/resp_encoder.ts";
+import type { Reply } from "../protocol/reply.ts";
 
 /** How a session reached the engine. */
 export type SessionVia = "resp" | "http" | "embedded";
@@ -62,6 +63,12 @@ export class Session {
   netOut = 0;
   /** Number of commands run. */
   commands = 0;
+  /**
+   * Sends a reply outside the request/response flow (pub/sub messages, tracking
+   * invalidations, MONITOR lines), set by the transport. Undefined for transports that cannot
+   * push (a plain HTTP request, an embedder without a push handler).
+   */
+  push: ((reply: Reply) => void) | undefined;
   /** Called to close the underlying transport (CLIENT KILL). */
   kill: (() => void) | undefined;
 
