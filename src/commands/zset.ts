@@ -540,54 +540,42 @@ function rankRange(z: ZSet, start: number, end: number, reverse: boolean): Range
   return out;
 }
 
-function scoreRangeResult(z: ZSet, r: ScoreRange, offset: number, limit: number, reverse: boolean): RangeResult {
+/**
+ * Collects up to `limit` elements (negative: no limit) walking from index `start` (-1: nothing in
+ * range) after skipping `offset`, forwards or backwards, while `inside` holds.
+ */
+function walkRange(
+  z: ZSet,
+  start: number,
+  offset: number,
+  limit: number,
+  reverse: boolean,
+  inside: (member: string, score: number) => boolean,
+): RangeResult {
   const out: RangeResult = { members: [], scores: [] };
-  if (offset < 0 || (offset > 0 && offset >= z.size) || limit === 0) return out;
-  if (!reverse) {
-    const first = z.firstInScoreRange(r);
-    if (first < 0 || first + offset >= z.size) return out;
-    z.walk(first + offset, z.size - 1, (m, s) => {
-      if (!scoreLteMax(s, r)) return false;
-      out.members.push(m);
-      out.scores.push(s);
-      if (--limit === 0) return false;
-    });
-  } else {
-    const last = z.lastInScoreRange(r);
-    if (last < 0 || last - offset < 0) return out;
-    z.walk(last - offset, 0, (m, s) => {
-      if (!scoreGteMin(s, r)) return false;
-      out.members.push(m);
-      out.scores.push(s);
-      if (--limit === 0) return false;
-    });
-  }
+  const from = reverse ? start - offset : start + offset;
+  if (start < 0 || from < 0 || from >= z.size) return out;
+  z.walk(from, reverse ? 0 : z.size - 1, (m, s) => {
+    if (!inside(m, s)) return false;
+    out.members.push(m);
+    out.scores.push(s);
+    if (--limit === 0) return false;
+  });
   return out;
 }
 
+function scoreRangeResult(z: ZSet, r: ScoreRange, offset: number, limit: number, reverse: boolean): RangeResult {
+  if (offset < 0 || (offset > 0 && offset >= z.size) || limit === 0) return { members: [], scores: [] };
+  return reverse
+    ? walkRange(z, z.lastInScoreRange(r), offset, limit, true, (_m, s) => scoreGteMin(s, r))
+    : walkRange(z, z.firstInScoreRange(r), offset, limit, false, (_m, s) => scoreLteMax(s, r));
+}
+
 function lexRangeResult(z: ZSet, r: LexRange, offset: number, limit: number, reverse: boolean): RangeResult {
-  const out: RangeResult = { members: [], scores: [] };
-  if (offset < 0 || limit === 0) return out;
-  if (!reverse) {
-    const first = z.firstInLexRange(r);
-    if (first < 0 || first + offset >= z.size) return out;
-    z.walk(first + offset, z.size - 1, (m, s) => {
-      if (!lexLteMax(m, r)) return false;
-      out.members.push(m);
-      out.scores.push(s);
-      if (--limit === 0) return false;
-    });
-  } else {
-    const last = z.lastInLexRange(r);
-    if (last < 0 || last - offset < 0) return out;
-    z.walk(last - offset, 0, (m, s) => {
-      if (!lexGteMin(m, r)) return false;
-      out.members.push(m);
-      out.scores.push(s);
-      if (--limit === 0) return false;
-    });
-  }
-  return out;
+  if (offset < 0 || limit === 0) return { members: [], scores: [] };
+  return reverse
+    ? walkRange(z, z.lastInLexRange(r), offset, limit, true, (m) => lexGteMin(m, r))
+    : walkRange(z, z.firstInLexRange(r), offset, limit, false, (m) => lexLteMax(m, r));
 }
 
 /**
