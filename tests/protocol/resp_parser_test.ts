@@ -40,6 +40,17 @@ describe("RespParser", () => {
     });
   }
 
+  for (const size of [1, 5, 1000]) {
+    it(`reuses a repeated command name only when its bytes match (fed ${size} at a time)`, () => {
+      const input = "*2\r\n$3\r\nGET\r\n$1\r\na\r\n".repeat(2) + "*2\r\n$3\r\nSET\r\n$1\r\nb\r\n" +
+        "*2\r\n$3\r\nget\r\n$1\r\nc\r\n*2\r\n$4\r\nGETX\r\n$1\r\nd\r\n";
+      assert.deepEqual(feedInPieces(input, size), [["GET", "a"], ["GET", "a"], ["SET", "b"], ["get", "c"], [
+        "GETX",
+        "d",
+      ]]);
+    });
+  }
+
   it("keeps a partial bulk string buffered until its CRLF arrives", () => {
     const p = new RespParser();
     p.feed(bytes("*1\r\n$4\r\nPI"));
