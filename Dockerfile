@@ -19,18 +19,18 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
+# The same build commands as `npm run build:exe` / `npm run build:node` (they embed or copy
+# wasmoon's glue.wasm, the Lua VM).
 FROM deps AS build-bun
-RUN node_modules/.bin/bun build --compile src/main.ts --outfile dist/kite-server
+RUN npm run build:exe
 
 FROM deps AS build-node
-RUN node_modules/.bin/esbuild src/main.ts --bundle --platform=node --format=esm --target=node20 \
-    --outfile=dist/kite.mjs \
-    --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+RUN npm run build:node
 
 # The final stages share one base: Node is there for the health check on every variant.
 FROM node:20-bookworm-slim AS base
 WORKDIR /app
-EXPOSE 6379
+EXPOSE 6379 8080
 # PING over a plain TCP socket; healthy when the reply is +PONG.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["node", "-e", "const s=require('net').connect(6379,'127.0.0.1',()=>s.write('PING\\r\\n'));s.on('data',d=>process.exit(String(d).startsWith('+PONG')?0:1));s.on('error',()=>process.exit(1));setTimeout(()=>process.exit(1),2000)"]
 
@@ -50,10 +50,12 @@ USER node
 ENTRYPOINT ["kite-server"]
 
 FROM base AS runtime-node
-COPY --from=build-node /app/dist/kite.mjs ./kite.mjs
+COPY --from=build-node /app/dist/kite.mjs /app/dist/glue.wasm ./
 USER node
 ENTRYPOINT ["node", "--max-semi-space-size=4", "kite.mjs"]
 
 FROM runtime-${RUNTIME}
 # Listen on every interface inside the container; publish the port to choose who reaches it.
+# The HTTP gateway (port 8080) is off unless asked for, and needs a token on a non-loopback
+# address: run the image with `--bind 0.0.0.0 --port 6379 --http-port 8080 --http-bind 0.0.0.0 --http-token <secret>`.
 CMD ["--bind", "0.0.0.0", "--port", "6379"]

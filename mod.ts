@@ -11,8 +11,17 @@
  * kite.command("SET", "greeting", "hello");
  * console.log(kite.command("GET", "greeting")); // { t: "bulk", v: "hello" }
  *
- * const server = await startServer({ port: 6379 });
+ * const server = await startServer({ port: 6379, httpPort: 8080 }); // RESP and HTTP
  * await server.close();
+ * ```
+ *
+ * Or serve the HTTP gateway (the Upstash REST dialect) from any fetch-based host:
+ *
+ * @example
+ * ```ts
+ * import { createFetchHandler } from "./mod.ts";
+ *
+ * export default createFetchHandler({ token: "secret" }); // deno serve / Bun.serve / edge
  * ```
  *
  * @module
@@ -21,6 +30,7 @@ import { Buffer } from "node:buffer";
 import { Engine, type EngineOptions } from "./src/engine/engine.ts";
 import type { Session } from "./src/engine/session.ts";
 import type { Reply } from "./src/protocol/reply.ts";
+import { createGateway, type Gateway, type GatewayOptions } from "./src/http/app.ts";
 
 export { Engine, type EngineOptions, KITE_VERSION } from "./src/engine/engine.ts";
 export { type Server, type ServerOptions, startServer } from "./src/server/server.ts";
@@ -30,6 +40,8 @@ export type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike
 export { selectAdapter } from "./src/net/select.ts";
 export { Session } from "./src/engine/session.ts";
 export { encodeReply } from "./src/protocol/resp_encoder.ts";
+export { createGateway, type Gateway, type GatewayOptions } from "./src/http/app.ts";
+export type { HttpConnInfo, HttpHandler } from "./src/net/adapter.ts";
 
 /** An in-process engine with one session of its own. */
 export interface EmbeddedEngine {
@@ -71,5 +83,50 @@ export function createEngine(opts: EngineOptions = {}): EmbeddedEngine {
     },
     execute: (...argv) => engine.execute(session, argv.map(toArg)),
     close: () => engine.close(),
+  };
+}
+
+/** Options of {@link createFetchHandler}: the engine's and the gateway's. */
+export interface FetchHandlerOptions extends EngineOptions, GatewayOptions {
+  /** An existing engine to serve (otherwise one is created from the options). */
+  engine?: Engine;
+}
+
+/** A fetch handler backed by an in-process engine, in the `export default { fetch }` shape. */
+export interface FetchHandler {
+  /** Answers one request with the HTTP gateway (Upstash REST dialect). */
+  readonly fetch: Gateway["fetch"];
+  /** The engine behind it. */
+  readonly engine: Engine;
+  /** Ends open event streams and stops the engine's background work. */
+  close(): void;
+}
+
+/**
+ * Kite as the edge function itself: the HTTP gateway over an in-process engine, with no separate
+ * server. The result has the `{ fetch }` shape `deno serve`, `Bun.serve` and edge platforms
+ * expect; data lives as long as the process (or isolate) does.
+ *
+ * Without a token (option or `http-token` config) every request has full access: set one
+ * whenever the handler is reachable by others.
+ * @param opts engine options (config values) and gateway options (tokens)
+ * @example
+ * ```ts
+ * // kite_edge.ts: `deno serve kite_edge.ts`, or `Bun.serve(handler)`
+ * import { createFetchHandler } from "./mod.ts";
+ *
+ * export default createFetchHandler({ token: "secret" });
+ * ```
+ */
+export function createFetchHandler(opts: FetchHandlerOptions = {}): FetchHandler {
+  const engine = opts.engine ?? new Engine(opts);
+  const gateway = createGateway(engine, opts);
+  return {
+    fetch: gateway.fetch,
+    engine,
+    close: () => {
+      gateway.close();
+      if (opts.engine === undefined) engine.close();
+    },
   };
 }

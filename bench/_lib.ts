@@ -49,6 +49,9 @@ export function serverCommand(target: Target, port: number): string[] {
         "",
         "--loglevel",
         "warning",
+        // A file name no run writes, so a stray dump.rdb in the working directory is never loaded.
+        "--dbfilename",
+        `kite-bench-${process.pid}-unused.rdb`,
       ];
     case "deno":
       return [`${BIN}/deno`, "run", "-A", DENO_V8_FLAGS, `${ROOT}src/main.ts`, "--port", String(port)];
@@ -81,8 +84,8 @@ export interface RunningServer {
   readonly pid: number;
   /** Milliseconds from spawn to the first PONG. */
   readonly startupMs: number;
-  /** Kills the process and waits for it to exit. */
-  stop(): Promise<void>;
+  /** Kills the process (SIGKILL unless another signal is given) and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 /** Options of {@link startTarget}. */
@@ -91,6 +94,8 @@ export interface StartOptions {
   cpu?: string;
   /** How often to poll with PING while waiting, in ms. */
   pollMs?: number;
+  /** Extra runtime flags, placed right after the runtime's executable (Node only, e.g. `--cpu-prof`). */
+  runtimeFlags?: readonly string[];
 }
 
 /**
@@ -100,6 +105,10 @@ export interface StartOptions {
 export async function startTarget(target: Target, opts: StartOptions = {}): Promise<RunningServer> {
   const port = await freePort();
   const cmd = serverCommand(target, port);
+  if (opts.runtimeFlags !== undefined) {
+    if (target !== "node") throw new RangeError(`Cannot pass runtime flags to ${target}`);
+    cmd.splice(1, 0, ...opts.runtimeFlags);
+  }
   const argv = opts.cpu !== undefined ? ["taskset", "-c", opts.cpu, ...cmd] : cmd;
   const t0 = performance.now();
   const child = spawn(argv[0]!, argv.slice(1), { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -121,11 +130,11 @@ export async function startTarget(target: Target, opts: StartOptions = {}): Prom
     await sleep(pollMs);
   }
   const startupMs = performance.now() - t0;
-  return { target, port, pid: child.pid!, startupMs, stop: () => kill(child, exited) };
+  return { target, port, pid: child.pid!, startupMs, stop: (signal) => kill(child, exited, signal) };
 }
 
-async function kill(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+async function kill(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   await exited;
   child.stdout?.destroy();
   child.stderr?.destroy();
@@ -185,16 +194,25 @@ export interface BenchResult {
 }
 
 /**
+ * What one redis-benchmark run measures: a built-in test name (`-t set`, `-t lrange_100`) or a
+ * custom command line (`["XADD", "mystream", "*", "field", "value"]`), where every
+ * `__rand_int__` becomes a fresh 12-digit number below `-r` for each request.
+ */
+export type BenchWhat = string | readonly string[];
+
+/**
  * Runs redis-benchmark (pinned to `cpu` when given) for one test and parses its CSV output.
  * @param args extra arguments (e.g. `-P 16`)
+ * @throws {Error} when redis-benchmark fails or prints no row for the test
  */
 export function redisBenchmark(
   port: number,
-  test: string,
+  what: BenchWhat,
   requests: number,
   args: readonly string[],
   cpu?: string,
 ): BenchResult {
+  const custom = typeof what !== "string";
   const cmd = [
     "redis-benchmark",
     "-h",
@@ -205,20 +223,27 @@ export function redisBenchmark(
     "50",
     "-n",
     String(requests),
-    "-t",
-    test,
     "-q",
     "--csv",
     ...args,
+    ...(custom ? what : ["-t", what]),
   ];
   const argv = cpu !== undefined ? ["taskset", "-c", cpu, ...cmd] : cmd;
   const out = execFileSync(argv[0]!, argv.slice(1), { encoding: "utf8", timeout: 600_000 });
   const rows = out.trim().split("\n").filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
-  const row = rows[0];
-  if (row === undefined) throw new Error(`Cannot parse redis-benchmark output for ${test}: ${out}`);
+  // A built-in test may print helper rows first (lrange_* prints "LPUSH (needed to benchmark
+  // LRANGE)"): pick the row named after the test ("MSET (10 keys)", "LRANGE_100 (first 100 ...)").
+  const name = custom ? "" : what.toUpperCase();
+  const row = custom || what.includes(",")
+    ? rows[0]
+    : rows.find((r) => r.startsWith(`"${name}"`) || r.startsWith(`"${name} (`));
+  const label = custom ? what.join(" ") : what;
+  if (row === undefined) throw new Error(`Cannot parse redis-benchmark output for ${label}: ${out}`);
   // "test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"
+  // (a custom command's title may contain commas, so the numbers are taken from the end)
   const f = row.split(",").map((x) => x.replace(/"/g, ""));
-  return { test: f[0]!, rps: Number(f[1]), p50: Number(f[4]), p99: Number(f[6]) };
+  const k = f.length - 8;
+  return { test: f.slice(0, k + 1).join(","), rps: Number(f[k + 1]), p50: Number(f[k + 4]), p99: Number(f[k + 6]) };
 }
 
 /** Median of a non-empty list. */
@@ -294,12 +319,23 @@ export function say(line: string): void {
   process.stdout.write(line + "\n");
 }
 
-/** Sends `count` pipelined commands built by `make(i)` and waits for every reply (`+OK`-sized). */
+/** Encodes one command as a RESP array of bulk strings (arguments are latin1 byte strings). */
+export function encodeCommand(argv: readonly string[]): string {
+  let out = `*${argv.length}\r\n`;
+  for (const a of argv) out += `$${a.length}\r\n${a}\r\n`;
+  return out;
+}
+
+/**
+ * Sends `count` pipelined commands built by `make(i)` over one connection, at most a few batches
+ * in flight, and waits for every reply. Each command must answer with a one-line reply (`+OK`,
+ * `:n`), which is how replies are counted.
+ * @throws {Error} when a reply is an error (its text is included)
+ */
 export async function pipelineLoad(
   port: number,
   count: number,
   make: (i: number) => string,
-  replyBytes: number,
   batch = 1000,
 ): Promise<void> {
   const sock = net.createConnection({ port, host: "127.0.0.1" });
@@ -307,25 +343,101 @@ export async function pipelineLoad(
     sock.once("connect", () => resolve());
     sock.once("error", reject);
   });
-  let received = 0;
+  let replies = 0;
+  let lineStart = true;
+  let error: string | undefined;
   let waiter: (() => void) | undefined;
   sock.on("data", (d: Buffer) => {
-    received += d.length;
+    for (let i = 0; i < d.length; i++) {
+      const b = d[i]!;
+      if (lineStart && b === 45 /* '-' */ && error === undefined) {
+        const end = d.indexOf(13, i);
+        error = d.toString("latin1", i + 1, end < 0 ? d.length : end);
+      }
+      lineStart = b === 10;
+      if (lineStart) replies++;
+    }
     waiter?.();
   });
-  let sent = 0;
-  while (sent < count) {
-    const n = Math.min(batch, count - sent);
-    let chunk = "";
-    for (let i = 0; i < n; i++) chunk += make(sent + i);
-    sock.write(Buffer.from(chunk, "latin1"));
-    sent += n;
-    // Keep at most a few batches in flight so neither side buffers the whole load.
-    while (received < (sent - 4 * batch) * replyBytes) {
-      await new Promise<void>((resolve) => (waiter = resolve));
+  let closed = false;
+  sock.on("close", () => {
+    closed = true;
+    waiter?.();
+  });
+  const wait = () => new Promise<void>((resolve) => (waiter = resolve));
+  const stuck = () => error !== undefined || closed;
+  try {
+    let sent = 0;
+    while (sent < count && !stuck()) {
+      const n = Math.min(batch, count - sent);
+      let chunk = "";
+      for (let i = 0; i < n; i++) chunk += make(sent + i);
+      sock.write(Buffer.from(chunk, "latin1"));
+      sent += n;
+      // Keep at most a few batches in flight so neither side buffers the whole load.
+      while (replies < sent - 4 * batch && !stuck()) await wait();
     }
+    while (replies < count && !stuck()) await wait();
+    if (error !== undefined) throw new Error(`Load failed: the server answered -${error}`);
+    if (replies < count) throw new Error(`Load failed: connection closed after ${replies} of ${count} replies`);
+  } finally {
+    waiter = undefined;
+    sock.destroy();
   }
-  while (received < count * replyBytes) await new Promise<void>((resolve) => (waiter = resolve));
-  waiter = undefined;
-  sock.destroy();
+}
+
+/**
+ * Sends one command and returns its reply's first line (enough for `+OK`, `:n` and errors).
+ * @throws {Error} when the connection fails
+ */
+export async function commandLine(port: number, argv: readonly string[]): Promise<string> {
+  const sock = net.createConnection({ port, host: "127.0.0.1" });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      sock.once("error", reject);
+      sock.once("close", () => reject(new Error(`Connection closed before a reply to ${argv[0]}`)));
+      sock.once("connect", () => sock.write(Buffer.from(encodeCommand(argv), "latin1")));
+      sock.on("data", (d: Buffer) => {
+        buf += d.toString("latin1");
+        const end = buf.indexOf("\r\n");
+        if (end >= 0) resolve(buf.slice(0, end));
+      });
+    });
+  } finally {
+    sock.destroy();
+  }
+}
+
+/**
+ * Sends one command whose reply is an integer (`LLEN`, `ZCARD`...) and returns it.
+ * @throws {Error} when the reply is not an integer
+ */
+export async function commandInt(port: number, argv: readonly string[]): Promise<number> {
+  const line = await commandLine(port, argv);
+  if (!line.startsWith(":")) throw new Error(`${argv[0]} answered ${line}, not an integer`);
+  return Number(line.slice(1));
+}
+
+/**
+ * A seeded pseudo-random generator (mulberry32) returning floats in [0, 1), so every server
+ * gets exactly the same data.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Pins this process (all its threads) to `cpu`, so a load generator in the benchmark script does
+ * not compete with the server it measures.
+ */
+export function pinSelf(cpu: string): void {
+  execFileSync("taskset", ["-a", "-p", "-c", cpu, String(process.pid)], { stdio: "ignore" });
 }

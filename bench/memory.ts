@@ -52,7 +52,7 @@ for (const target of targets) {
     await sleep(500);
     const before = rssBytes(server.pid);
     const t0 = performance.now();
-    await pipelineLoad(server.port, keys, setCommand, 5);
+    await pipelineLoad(server.port, keys, setCommand);
     const loadSeconds = (performance.now() - t0) / 1000;
     // Give a garbage-collected runtime a moment to settle: the RSS is read every 500 ms for 5 s
     // and the lowest reading is kept, so a lazy collector is not charged for garbage it releases

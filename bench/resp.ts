@@ -3,6 +3,12 @@
  * redis-benchmark (-c 50) at -P 1 and -P 16. The server is pinned to CPU 1 and redis-benchmark to
  * CPU 0; targets alternate within each round, and each figure is the median over the rounds.
  *
+ * The tests are redis-benchmark's built-in ones for the commands Kite implements, plus XADD and
+ * ZRANGE in redis-benchmark's custom-command mode (it has no built-in test for them). Tests that
+ * remove elements (LPOP, RPOP, SPOP, ZPOPMIN) and ZRANGE get an unmeasured preload first, so
+ * every request works on a non-empty key. Each test's request count is scaled by its cost so
+ * that every run takes a second or two on redis-server.
+ *
  * Besides ops/s it reports the server's CPU seconds per million operations (utime + stime from
  * /proc/<pid>/stat around each redis-benchmark run), which is less sensitive than throughput to
  * the client saturating first.
@@ -28,9 +34,8 @@ import {
   targetsFrom,
   versions,
 } from "./_lib.ts";
+import { ALL_TESTS, type TestDef, testsByName } from "./_resp_tests.ts";
 
-/** redis-benchmark tests Kite implements; add new ones as command groups land. */
-const DEFAULT_TESTS = ["ping_inline", "ping_mbulk", "set", "get", "incr", "mset"];
 const SERVER_CPU = "1";
 const CLIENT_CPU = "0";
 
@@ -46,15 +51,20 @@ const flags = parseFlags(process.argv.slice(2));
 const quick = flags.has("quick");
 const rounds = Number(flags.get("rounds") ?? (quick ? 1 : 3));
 const targets = targetsFrom(flags);
-const tests = flags.get("tests")?.split(",") ?? DEFAULT_TESTS;
+const tests = testsByName(flags.get("tests")?.split(",") ?? ALL_TESTS.map((t) => t.name));
 const pipelines = [1, 16];
-const requests = (p: number) => (quick ? (p === 1 ? 20_000 : 100_000) : p === 1 ? 200_000 : 1_000_000);
+/** Base request counts per pipeline depth, before each test's weight. */
+const BASE: Record<number, number> = quick ? { 1: 10_000, 16: 50_000 } : { 1: 100_000, 16: 500_000 };
+const requests = (p: number, t: TestDef) => Math.round(BASE[p]! * t.weight);
+const started = performance.now();
 
 // samples[target][pipeline][test] = one Sample per round
 const samples = new Map<string, Sample[]>();
 const keyOf = (t: Target, p: number, test: string) => `${t}|${p}|${test}`;
 
-say(`# RESP throughput: ${rounds} round(s), targets ${targets.join(", ")}, tests ${tests.join(", ")}`);
+say(
+  `# RESP throughput: ${rounds} round(s), targets ${targets.join(", ")}, tests ${tests.map((t) => t.name).join(", ")}`,
+);
 say(`# commit ${gitCommit()}; ${JSON.stringify(versions())}`);
 for (let round = 0; round < rounds; round++) {
   // Alternate the order each round so no target always runs right after another one.
@@ -65,10 +75,12 @@ for (let round = 0; round < rounds; round++) {
       // Warm-up (JIT, buffers, hash table growth); not measured.
       redisBenchmark(server.port, "set,get", quick ? 20_000 : 100_000, ["-P", "16", "-r", "100000"], CLIENT_CPU);
       for (const p of pipelines) {
-        for (const test of tests) {
-          const n = requests(p);
+        for (const def of tests) {
+          const test = def.name;
+          const n = requests(p, def);
+          await def.preload?.(server.port, n);
           const cpu0 = cpuSeconds(server.pid);
-          const r = redisBenchmark(server.port, test, n, ["-P", String(p), "-r", "100000"], CLIENT_CPU);
+          const r = redisBenchmark(server.port, def.what, n, ["-P", String(p), "-r", "100000"], CLIENT_CPU);
           const cpu1 = cpuSeconds(server.pid);
           const s: Sample = { rps: r.rps, p50: r.p50, p99: r.p99, cpuPerM: ((cpu1 - cpu0) / n) * 1e6 };
           const k = keyOf(target, p, test);
@@ -101,7 +113,7 @@ interface Summary {
 
 const summary: Summary[] = [];
 for (const p of pipelines) {
-  for (const test of tests) {
+  for (const { name: test } of tests) {
     const ref = samples.get(keyOf("redis", p, test));
     const refRps = ref ? median(ref.map((s) => s.rps)) : undefined;
     const refCpu = ref ? median(ref.map((s) => s.cpuPerM)) : undefined;
@@ -144,7 +156,16 @@ for (const p of pipelines) {
   say(table(rows));
 }
 
-const result = { benchmark: "resp", commit: gitCommit(), rounds, quick, versions: versions(), results: summary };
+say(`\n# elapsed ${((performance.now() - started) / 1000).toFixed(0)} s`);
+const result = {
+  benchmark: "resp",
+  commit: gitCommit(),
+  rounds,
+  quick,
+  requests: Object.fromEntries(tests.map((t) => [t.name, pipelines.map((p) => requests(p, t))])),
+  versions: versions(),
+  results: summary,
+};
 const out = flags.get("json");
 if (out !== undefined) writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
 say(`\nSUMMARY_JSON ${JSON.stringify(result)}`);

@@ -19,6 +19,10 @@ export const USAGE = `Usage: kite-server [config-file] [--port 6379] [--bind 127
   --port <n>        TCP port (0 picks a free one; the startup line prints it)
   --bind <addr...>  address(es) to listen on
   --unixsocket <p>  also listen on a Unix socket
+  --http-port <n>   also serve the HTTP/JSON gateway (Upstash REST dialect); 0 picks a free port
+  --http-bind <a..> the gateway's address(es) (default: the same as --bind)
+  --http-token <t>  bearer token for full access (required on a non-loopback address)
+  --http-readonly-token <t>  bearer token for read-only access
   --<config> <v>    any configuration parameter (see CONFIG GET *)
   -h, --help        print this help
   -v, --version     print the version
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  if (s.httpPort !== undefined) process.stdout.write(`HTTP gateway listening on port ${s.httpPort}\n`);
   process.stdout.write(`Kite ${KITE_VERSION} (${runtimeVersion()}) ready to accept connections on port ${s.port}\n`);
 }
 

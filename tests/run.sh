@@ -44,7 +44,7 @@ for step in check lint fmt; do
 done
 
 stage "build single executable (dist/kite-server)"
-if "$BIN/bun" build --compile src/main.ts --outfile dist/kite-server >"$OUT/build.log" 2>&1; then
+if npm run --silent build:exe >"$OUT/build.log" 2>&1; then
   count "bun build --compile" 1 0 0
 else
   tail -30 "$OUT/build.log"

@@ -19,6 +19,7 @@ import {
   OK,
   PONG,
   type Reply,
+  set,
   simple,
   verbatim,
 } from "../protocol/reply.ts";
@@ -80,6 +81,7 @@ function reset(ctx: CommandContext): Reply {
   ctx.engine.resetSession(s);
   s.db = 0;
   s.resp = 2;
+  s.replyMode = "on";
   s.name = "";
   s.noEvict = false;
   s.noTouch = false;
@@ -117,6 +119,9 @@ function hello(ctx: CommandContext, argv: readonly string[]): Reply {
     const more = argv.length - 1 - j;
     const opt = argv[j]!.toLowerCase();
     if (opt === "auth" && more >= 2) {
+      // The credentials never reach MONITOR.
+      ctx.engine.monitor.redact(s, j + 1);
+      ctx.engine.monitor.redact(s, j + 2);
       user = argv[j + 1]!;
       password = argv[j + 2]!;
       j += 2;
@@ -154,6 +159,9 @@ function hello(ctx: CommandContext, argv: readonly string[]): Reply {
 
 function auth(ctx: CommandContext, argv: readonly string[]): Reply {
   if (argv.length > 3) return SYNTAX;
+  // The password (and user name) never reach MONITOR.
+  ctx.engine.monitor.redact(ctx.session, 1);
+  if (argv.length === 3) ctx.engine.monitor.redact(ctx.session, 2);
   let user = "default";
   let password: string;
   if (argv.length === 2) {
@@ -198,10 +206,16 @@ function clientType(s: Session): ClientType {
 
 function clientFlags(engine: Engine, s: Session): string {
   let f = "";
+  if (s.monitor) f += "O";
   if (s.pubsub) f += "P";
   if (s.multiQueued >= 0) f += "x";
-  if (engine.blocking.isBlocked(s)) f += "b";
-  if (s.tracking) f += "t";
+  if (engine.isWaiting(s)) f += "b";
+  if (s.tracking) {
+    f += "t";
+    const st = engine.tracking.stateOf(s);
+    if (st?.brokenRedirect) f += "R";
+    if (st?.bcast) f += "B";
+  }
   if (s.dirtyCas) f += "d";
   if (s.closing) f += "c";
   if (s.unix) f += "U";
@@ -417,10 +431,15 @@ export function helpReply(command: string, lines: readonly string[]): Reply {
 }
 
 const CLIENT_HELP = [
+  "CACHING (YES|NO)",
+  "    With tracking in OPTIN (YES) or OPTOUT (NO) mode, track or skip the keys read by the",
+  "    next command or transaction.",
   "GETNAME",
   "    Return the name of this connection.",
   "ID",
   "    Return the id of this connection.",
+  "GETREDIR",
+  "    Return the client id invalidations are redirected to, 0 if none, -1 if tracking is off.",
   "INFO",
   "    Describe this connection, in the CLIENT LIST format.",
   "KILL <ip:port>",
@@ -447,13 +466,186 @@ const CLIENT_HELP = [
   "    Exempt this connection from client eviction.",
   "NO-TOUCH (ON|OFF)",
   "    Stop this connection's reads from updating key access times (LRU/LFU).",
+  "PAUSE <timeout> [WRITE|ALL]",
+  "    Hold the commands of every client (or only writes) for <timeout> milliseconds.",
+  "REPLY (ON|OFF|SKIP)",
+  "    Turn replies on or off, or drop the reply of the next command only.",
   "SETINFO <option> <value>",
   "    Record client library details shown by CLIENT LIST:",
   "    * LIB-NAME: the library name.",
   "    * LIB-VER: the library version.",
   "SETNAME <name>",
   "    Name this connection.",
+  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]] [OPTIN] [OPTOUT] [NOLOOP]",
+  "    Turn client-side caching invalidations on or off:",
+  "    * REDIRECT <id>: send them to another connection.",
+  "    * BCAST: announce every changed key under the PREFIX values (all keys without one).",
+  "    * OPTIN / OPTOUT: track reads only after CLIENT CACHING YES / unless CLIENT CACHING NO.",
+  "    * NOLOOP: skip keys changed by this connection.",
+  "TRACKINGINFO",
+  "    Describe this connection's tracking settings.",
+  "UNPAUSE",
+  "    End a CLIENT PAUSE early.",
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Client-side caching: CLIENT TRACKING, CACHING, GETREDIR, TRACKINGINFO
+// ---------------------------------------------------------------------------------------------
+
+/** Two BCAST prefixes overlap when one starts with the other: a key would match both. */
+function prefixesOverlap(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
+}
+
+function clientTracking(ctx: CommandContext, argv: readonly string[]): Reply {
+  const engine = ctx.engine;
+  const s = ctx.session;
+  let redirect = 0;
+  let bcast = false;
+  let optin = false;
+  let optout = false;
+  let noloop = false;
+  const prefixes: string[] = [];
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j]!.toLowerCase();
+    if (opt === "redirect" && more > 0) {
+      j++;
+      if (redirect !== 0) return error(E.TRACKING_REDIRECT_TWICE);
+      const id = parseInt64(argv[j]!);
+      if (id === null) return error(E.NOT_INTEGER);
+      // The client must exist now, even though it may go away later (then the redirect breaks).
+      if (!engine.clients.has(Number(id))) return error(E.TRACKING_REDIRECT_MISSING);
+      redirect = Number(id);
+    } else if (opt === "bcast") {
+      bcast = true;
+    } else if (opt === "optin") {
+      optin = true;
+    } else if (opt === "optout") {
+      optout = true;
+    } else if (opt === "noloop") {
+      noloop = true;
+    } else if (opt === "prefix" && more > 0) {
+      j++;
+      prefixes.push(argv[j]!);
+    } else {
+      return SYNTAX;
+    }
+  }
+  const mode = argv[2]!.toLowerCase();
+  if (mode === "off") {
+    engine.tracking.disable(s);
+    return OK;
+  }
+  if (mode !== "on") return SYNTAX;
+  const current = engine.tracking.stateOf(s);
+  if (!bcast && prefixes.length > 0) return error(E.TRACKING_PREFIX_NO_BCAST);
+  if (current !== undefined && current.bcast !== bcast) return error(E.TRACKING_BCAST_SWITCH);
+  if (bcast && (optin || optout)) return error(E.TRACKING_BCAST_OPTIN);
+  if (optin && optout) return error(E.TRACKING_OPTIN_OPTOUT);
+  if (current !== undefined && ((optin && current.optout) || (optout && current.optin))) {
+    return error(E.TRACKING_OPT_SWITCH);
+  }
+  if (bcast) {
+    // Valkey keeps prefixes in a radix tree: existing ones are compared in byte order.
+    const existing = [...(current?.prefixes ?? [])].sort();
+    for (let i = 0; i < prefixes.length; i++) {
+      const p = prefixes[i]!;
+      const clash = existing.find((e) => prefixesOverlap(e, p));
+      if (clash !== undefined) return error(fmt(E.TRACKING_PREFIX_EXISTING, p, clash));
+      for (let k = i + 1; k < prefixes.length; k++) {
+        if (prefixesOverlap(p, prefixes[k]!)) return error(fmt(E.TRACKING_PREFIX_OTHER, p, prefixes[k]!));
+      }
+    }
+  }
+  engine.tracking.enable(s, { redirect, bcast, optin, optout, noloop, prefixes });
+  return OK;
+}
+
+function clientCaching(ctx: CommandContext, argv: readonly string[]): Reply {
+  const st = ctx.engine.tracking.stateOf(ctx.session);
+  if (st === undefined) return error(E.CACHING_NOT_TRACKING);
+  const opt = argv[2]!.toLowerCase();
+  if (opt === "yes") {
+    if (!st.optin) return error(E.CACHING_YES_OPTIN);
+  } else if (opt === "no") {
+    if (!st.optout) return error(E.CACHING_NO_OPTOUT);
+  } else {
+    return SYNTAX;
+  }
+  // Applies to the next command (or transaction); the engine clears it afterwards.
+  st.caching = true;
+  return OK;
+}
+
+function clientGetredir(ctx: CommandContext): Reply {
+  const st = ctx.engine.tracking.stateOf(ctx.session);
+  return int(st === undefined ? -1 : st.redirect);
+}
+
+function clientTrackinginfo(ctx: CommandContext): Reply {
+  const st = ctx.engine.tracking.stateOf(ctx.session);
+  const flags: Reply[] = [bulk(st === undefined ? "off" : "on")];
+  if (st !== undefined) {
+    if (st.bcast) flags.push(bulk("bcast"));
+    if (st.optin) {
+      flags.push(bulk("optin"));
+      if (st.caching) flags.push(bulk("caching-yes"));
+    }
+    if (st.optout) {
+      flags.push(bulk("optout"));
+      if (st.caching) flags.push(bulk("caching-no"));
+    }
+    if (st.noloop) flags.push(bulk("noloop"));
+    if (st.brokenRedirect) flags.push(bulk("broken_redirect"));
+  }
+  const prefixes = st === undefined ? [] : [...st.prefixes].sort();
+  return map([
+    [bulk("flags"), set(flags)],
+    [bulk("redirect"), int(st === undefined ? -1 : st.redirect)],
+    [bulk("prefixes"), array(prefixes.map((p) => bulk(p)))],
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLIENT PAUSE / UNPAUSE
+// ---------------------------------------------------------------------------------------------
+
+function clientPause(ctx: CommandContext, argv: readonly string[]): Reply {
+  if (argv.length > 4) return error(fmt(E.SUBCOMMAND_SYNTAX, argv[1]!, argv[0]!.toUpperCase()));
+  const v = parseInt64(argv[2]!);
+  if (v === null) return error(E.TIMEOUT_NOT_INTEGER);
+  if (v < 0) return error(E.TIMEOUT_NEGATIVE);
+  // The end time must fit a signed 64-bit millisecond count.
+  if (BigInt(v) > 9223372036854775807n - BigInt(ctx.now)) return error(E.BLOCK_TIMEOUT_RANGE);
+  let mode: "write" | "all" = "all";
+  if (argv.length === 4) {
+    const m = argv[3]!.toLowerCase();
+    if (m === "write") mode = "write";
+    else if (m !== "all") return error(E.PAUSE_MODE);
+  }
+  ctx.engine.pause.pause(mode, ctx.now + Number(v));
+  return OK;
+}
+
+// Only RESP connections honour the mode (see engine/connection.ts); in-process callers always
+// get their replies.
+function clientReply(ctx: CommandContext, argv: readonly string[]): Reply {
+  const s = ctx.session;
+  const mode = argv[2]!.toLowerCase();
+  if (mode === "on") s.replyMode = "on";
+  else if (mode === "off") s.replyMode = "off";
+  // SKIP while OFF changes nothing, as in Valkey.
+  else if (mode === "skip") s.replyMode = s.replyMode === "off" ? "off" : "skip-next";
+  else return SYNTAX;
+  return OK;
+}
+
+function clientUnpause(ctx: CommandContext): Reply {
+  // Held clients run once this command is over (the dispatcher resumes them).
+  ctx.engine.pause.unpause();
+  return OK;
+}
 
 function clientHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
   return helpReply(argv[0]!, CLIENT_HELP);
@@ -563,6 +755,34 @@ export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
       cmd("no-touch", "connection", 3, "noscript loading stale", "connection", [], "7.2.0", clientNoTouch, {
         complexity: "O(1)",
         summary: "Stops the connection's reads from updating key access times.",
+      }),
+      cmd("tracking", "connection", -3, SUB, "connection", [], "6.0.0", clientTracking, {
+        complexity: "O(1). Some options may introduce additional complexity.",
+        summary: "Turns client-side caching invalidation messages on or off.",
+      }),
+      cmd("caching", "connection", 3, SUB, "connection", [], "6.0.0", clientCaching, {
+        complexity: "O(1)",
+        summary: "Tracks (OPTIN) or skips (OPTOUT) the keys of the next command.",
+      }),
+      cmd("getredir", "connection", 2, SUB, "connection", [], "6.0.0", clientGetredir, {
+        complexity: "O(1)",
+        summary: "Returns the client id tracking invalidations are redirected to.",
+      }),
+      cmd("trackinginfo", "connection", 2, SUB, "connection", [], "6.2.0", clientTrackinginfo, {
+        complexity: "O(1)",
+        summary: "Describes the connection's client-side caching settings.",
+      }),
+      cmd("pause", "connection", -3, "admin " + SUB, "connection", [], "3.0.0", clientPause, {
+        complexity: "O(1)",
+        summary: "Holds the commands of all clients, or only writes, for a while.",
+      }),
+      cmd("reply", "connection", 3, SUB, "connection", [], "3.2.0", clientReply, {
+        complexity: "O(1)",
+        summary: "Turns the connection's replies off, back on, or off for the next command.",
+      }),
+      cmd("unpause", "connection", 2, "admin " + SUB, "connection", [], "6.2.0", clientUnpause, {
+        complexity: "O(N) Where N is the number of paused clients",
+        summary: "Ends a CLIENT PAUSE.",
       }),
       cmd("help", "connection", 2, "loading stale sentinel", "connection", [], "5.0.0", clientHelp, {
         complexity: "O(1)",

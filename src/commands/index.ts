@@ -18,6 +18,11 @@ import { LIST_COMMANDS } from "./list.ts";
 import { SORT_COMMANDS } from "./sort.ts";
 import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 import { STREAM_COMMANDS } from "./stream.ts";
+import { SCRIPTING_COMMANDS } from "./scripting.ts";
+import { TRANSACTION_COMMANDS } from "./transactions.ts";
+import { PUBSUB_COMMANDS } from "./pubsub.ts";
+import { MONITOR_COMMANDS } from "./monitor.ts";
+import { SEARCH_COMMANDS } from "./search.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -35,4 +40,9 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SORT_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
   ...STREAM_COMMANDS,
+  ...SCRIPTING_COMMANDS,
+  ...TRANSACTION_COMMANDS,
+  ...PUBSUB_COMMANDS,
+  ...MONITOR_COMMANDS,
+  ...SEARCH_COMMANDS,
 ];

@@ -289,7 +289,8 @@ function rangeLongArg(s: string, min: number, msg: string): number {
 
 /** `getPositiveLongFromObjectOrReply` without a custom message. */
 function positiveLongArg(s: string): number {
-  const v = intArg(s);
+  // Valkey's getPositiveLongFromObjectOrReply answers its message for a non-integer too.
+  const v = intArg(s, E.OUT_OF_RANGE_POSITIVE);
   if (v < 0) throw new ReplyError(E.OUT_OF_RANGE_POSITIVE);
   return v;
 }

@@ -5,19 +5,23 @@
  *
  * Decisions (Valkey 8.1 has about 200 parameters; Kite lists only those it can honour):
  *
- * - Applied by Kite: `port`, `bind`, `unixsocket`, `databases`, `http-port` (read once at
- *   start, so immutable here even where Valkey can rebind at run time); `requirepass` (new AUTHs
+ * - Applied by Kite: `port`, `bind`, `unixsocket`, `databases`, `http-port`, `http-bind` (read
+ *   once at start, so immutable here even where Valkey can rebind at run time); the gateway's
+ *   `http-token`, `http-readonly-token`, `http-max-body`, `http-max-pipeline`,
+ *   `http-request-timeout`, `http-max-blocking-timeout` (read at every request); `requirepass` (new AUTHs
  *   use the new password, authenticated sessions stay authenticated, as in Valkey); `maxclients`;
  *   `client-query-buffer-limit`; `proto-max-bulk-len` (a connection reads it when it opens);
  *   `hz` (clamped to 1..500 like Valkey, GET shows the clamped value); `active-expire-effort`;
  *   `timeout` (idle clients are closed by the cron); `loglevel` (the engine filters its log);
  *   `enable-debug-command` (the dispatcher enforces it, `no` by default as in Valkey: tests pass
  *   `yes`); `extended-redis-compatibility` (HELLO and INFO name Redis 7.2.4 instead of Valkey);
- *   `availability-zone` (HELLO and INFO report it).
+ *   `availability-zone` (HELLO and INFO report it); `notify-keyspace-events` (published by
+ *   `keyspace/notify.ts`); `client-output-buffer-limit` (Valkey's syntax; a CONFIG SET naming
+ *   some classes keeps the others, and the `pubsub` and `normal` limits disconnect slow RESP
+ *   clients; `replica` is kept for when replication exists); `tracking-table-max-keys`.
  * - Stored and validated now, honoured by subsystems that read them: `maxmemory`,
  *   `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time` (eviction and
- *   OBJECT FREQ); `notify-keyspace-events` (validated and normalized like Valkey; delivery belongs
- *   to the pub/sub layer); the encoding thresholds `*-max-listpack-*`, `*-max-ziplist-*` aliases,
+ *   OBJECT FREQ); the encoding thresholds `*-max-listpack-*`, `*-max-ziplist-*` aliases,
  *   `set-max-intset-entries`, `list-compress-depth`, `stream-node-max-*`, `hll-sparse-max-bytes`
  *   (they only change what OBJECT ENCODING reports).
  * - `lazyfree-lazy-*` and `replica-lazy-flush`: accepted with Valkey 8's defaults (`yes`). In a
@@ -28,8 +32,9 @@
  *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs,
  *   `slowlog-*`, `latency-*`, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
  *   replication, ACL, `io-threads`, `dynamic-hz`, `activerehashing`, `activedefrag`,
- *   `client-output-buffer-limit`, `maxmemory-clients`, `tracking-table-max-keys`, `lua-time-limit`,
- *   `busy-reply-threshold`. Each belongs in this table once the feature that reads it exists.
+ *   `maxmemory-clients`. Each belongs in this table once the feature that reads it exists.
+ * - `busy-reply-threshold` (alias `lua-time-limit`): scripts past it yield to the event loop
+ *   and other clients get BUSY (src/scripting/scripting.ts).
  *
  * @module
  */
@@ -99,6 +104,79 @@ export function normalizeNotifyEvents(value: string): string | { reason: string 
   return out;
 }
 
+/** Output buffer limits of one client class, in bytes and seconds (0: no limit). */
+export interface OutputBufferLimit {
+  readonly hard: number;
+  readonly soft: number;
+  readonly softSeconds: number;
+}
+
+/** The classes `client-output-buffer-limit` configures, in Valkey's print order and names. */
+export const OUTPUT_BUFFER_CLASSES = ["normal", "slave", "pubsub"] as const;
+
+/** One of {@link OUTPUT_BUFFER_CLASSES}. */
+export type OutputBufferClass = typeof OUTPUT_BUFFER_CLASSES[number];
+
+/**
+ * Parses a `client-output-buffer-limit` value: groups of `<class> <hard> <soft> <seconds>`,
+ * with memory units, class `replica` or `slave` for replicas (`master` is refused). Checks every
+ * group before accepting any, as Valkey does.
+ * @returns the limits of the classes named, in order, or Valkey's reason
+ */
+export function parseOutputBufferLimits(
+  value: string,
+): [OutputBufferClass, OutputBufferLimit][] | { reason: string } {
+  const args = value.split(" ").filter((a) => a.length > 0);
+  if (args.length % 4 !== 0) return { reason: "Wrong number of arguments in buffer limit configuration." };
+  const out: [OutputBufferClass, OutputBufferLimit][] = [];
+  for (let i = 0; i < args.length; i += 4) {
+    const name = args[i]!.toLowerCase();
+    const cls = name === "replica" ? "slave" : OUTPUT_BUFFER_CLASSES.find((c) => c === name);
+    if (cls === undefined) return { reason: "Invalid client class specified in buffer limit configuration." };
+    const hard = parseMemoryText(args[i + 1]!);
+    const soft = parseMemoryText(args[i + 2]!);
+    const secs = args[i + 3]!;
+    if (hard === null || soft === null || !/^\d+$/.test(secs) || secs.length > 18) {
+      return { reason: "Error in hard, soft or soft_seconds setting in buffer limit configuration." };
+    }
+    out.push([cls, { hard, soft, softSeconds: Number(secs) }]);
+  }
+  return out;
+}
+
+/** Formats limits in Valkey's CONFIG GET form (`normal 0 0 0 slave 268435456 ...`). */
+export function formatOutputBufferLimits(limits: readonly (readonly [OutputBufferClass, OutputBufferLimit])[]): string {
+  return limits.map(([c, l]) => `${c} ${l.hard} ${l.soft} ${l.softSeconds}`).join(" ");
+}
+
+// Valkey's memtoull for these limits: digits with an optional unit (b, k, kb, m, mb, g, gb).
+function parseMemoryText(text: string): number | null {
+  const m = /^(\d{1,20})([a-zA-Z]*)$/.exec(text);
+  if (!m) return null;
+  const unit = m[2]!.toLowerCase();
+  const mult = unit === "" || unit === "b"
+    ? 1
+    : unit === "k"
+    ? 1000
+    : unit === "kb"
+    ? 1024
+    : unit === "m"
+    ? 1e6
+    : unit === "mb"
+    ? 1024 * 1024
+    : unit === "g"
+    ? 1e9
+    : unit === "gb"
+    ? 1024 * 1024 * 1024
+    : 0;
+  return mult === 0 ? null : Number(m[1]) * mult;
+}
+
+function checkOutputBufferLimits(value: string): string | { reason: string } {
+  const parsed = parseOutputBufferLimits(value);
+  return "reason" in parsed ? parsed : formatOutputBufferLimits(parsed);
+}
+
 /** `save`: Valkey's syntax check, then Kite's refusal of any snapshot schedule (no persistence). */
 function checkSave(value: string): string | { reason: string } {
   const args = value.split(" ").filter((a) => a.length > 0);
@@ -151,10 +229,31 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   int("port", 6379, 0n, 65535n, { mutable: false }),
   { name: "bind", type: "string", default: "127.0.0.1", mutable: false, check: checkBind },
   { name: "unixsocket", type: "string", default: "", mutable: false },
-  int("http-port", 0, 0n, 65535n, { mutable: false }),
+  // The HTTP gateway (Kite's own; see src/http/app.ts). -1 leaves it off; 0 picks a free port.
+  int("http-port", -1, -1n, 65535n, { mutable: false }),
+  // Addresses of the gateway, in `bind` syntax; empty: the same addresses as `bind`.
+  { name: "http-bind", type: "string", default: "", mutable: false, check: checkBind },
+  // Bearer tokens. Empty http-token: requirepass (if set) is the full-access token; with no
+  // token at all the gateway is open, and refuses to start on a non-loopback address.
+  { name: "http-token", type: "string", default: "", mutable: true, sensitive: true },
+  { name: "http-readonly-token", type: "string", default: "", mutable: true, sensitive: true },
+  // Request limits: body bytes, commands per /pipeline or /multi-exec, ms per request (0: no
+  // limit), and the longest wait of a blocking command in ms (0: answer at once, as in MULTI).
+  memory("http-max-body", 10 * 1024 * 1024, 1024n, 1024n * 1024n * 1024n),
+  int("http-max-pipeline", 10000, 1n, INT_MAX),
+  int("http-request-timeout", 60000, 0n, INT_MAX),
+  int("http-max-blocking-timeout", 30000, 0n, INT_MAX),
   int("maxclients", 10000, 1n, UINT_MAX),
   int("timeout", 0, 0n, INT_MAX),
   memory("client-query-buffer-limit", 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
+  {
+    name: "client-output-buffer-limit",
+    type: "string",
+    default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+    mutable: true,
+    check: checkOutputBufferLimits,
+  },
+  int("tracking-table-max-keys", 1000000, 0n, LONG_MAX),
   memory("proto-max-bulk-len", 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
   { name: "requirepass", type: "string", default: "", mutable: true, sensitive: true },
   { name: "availability-zone", type: "string", default: "", mutable: true },
@@ -215,6 +314,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   memory("stream-node-max-bytes", 4096, 0n, LONG_MAX),
   int("stream-node-max-entries", 100, 0n, LONG_MAX),
   memory("hll-sparse-max-bytes", 3000, 0n, LONG_MAX),
+
+  // Scripting: a script running longer than this (ms) makes other clients get BUSY; 0 never.
+  int("busy-reply-threshold", 5000, 0n, LONG_MAX, { aliases: ["lua-time-limit"] }),
 
   // Persistence (none yet).
   { name: "save", type: "string", default: "", mutable: true, check: checkSave },

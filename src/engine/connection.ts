@@ -11,10 +11,48 @@ import type { Session } from "./session.ts";
 import { ProtocolError, RespParser } from "../protocol/resp_parser.ts";
 import { RespWriter } from "../protocol/resp_encoder.ts";
 import { error, type Reply } from "../protocol/reply.ts";
+import type { Config } from "../config/config.ts";
+import {
+  formatOutputBufferLimits,
+  type OutputBufferClass,
+  type OutputBufferLimit,
+  parseOutputBufferLimits,
+} from "../config/table.ts";
 
 // Replies are flushed early once this much is pending, so one huge pipeline does not build
 // one huge buffer.
 const FLUSH_AT = 64 * 1024;
+
+/**
+ * The live `client-output-buffer-limit` values. A CONFIG SET that names only some classes
+ * leaves the others as they were (Valkey merges them); the stored text is rewritten to the
+ * full merged form so CONFIG GET shows every class.
+ */
+export class OutputBufferLimits {
+  readonly #limits = new Map<OutputBufferClass, OutputBufferLimit>([
+    ["normal", { hard: 0, soft: 0, softSeconds: 0 }],
+    ["slave", { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 }],
+    ["pubsub", { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 }],
+  ]);
+
+  /** @param config the configuration to follow */
+  constructor(config: Config) {
+    const apply = (value: string) => {
+      const parsed = parseOutputBufferLimits(value);
+      if ("reason" in parsed) return;
+      for (const [cls, limit] of parsed) this.#limits.set(cls, limit);
+      const full = formatOutputBufferLimits([...this.#limits]);
+      if (full !== value) config.set("client-output-buffer-limit", full, true);
+    };
+    apply(config.get("client-output-buffer-limit"));
+    config.onChange("client-output-buffer-limit", apply);
+  }
+
+  /** The limits of a class. */
+  of(cls: OutputBufferClass): OutputBufferLimit {
+    return this.#limits.get(cls)!;
+  }
+}
 
 /** The engine side of one RESP connection. */
 export class Connection implements ConnectionHandler {
@@ -29,10 +67,16 @@ export class Connection implements ConnectionHandler {
   #blocked = false;
   // True while this connection's own commands run (a CLIENT KILL of itself must reply first).
   #running = false;
+  // Bytes handed to the socket since it last reported back-pressure and not drained yet: with
+  // the unwritten replies, the client's output buffer as `client-output-buffer-limit` sees it.
+  #unsent = 0;
+  // Unix seconds since when the soft output limit has been exceeded, 0 when it is not.
+  #softSince = 0;
   readonly #deliver = (reply: Reply): void => {
     if (this.#closed) return;
     this.#blocked = false;
-    this.#out.reply(reply, this.session.resp);
+    if (this.session.replyMode === "on" || !this.#suppress(this.session)) this.#out.reply(reply, this.session.resp);
+    this.#engine.afterReply(this.session);
     // Continue with buffered commands outside the caller's stack: the caller is another
     // client's command (or a timer), and its batch must not interleave with ours.
     Promise.resolve().then(() => {
@@ -73,6 +117,52 @@ export class Connection implements ConnectionHandler {
       this.#paused = true;
       this.#socket.pause();
     }
+    this.#checkOutputLimit();
+  }
+
+  /**
+   * Valkey's `checkClientOutputBufferLimits`: a client whose pending output reaches the hard
+   * limit of its class, or stays at or over the soft limit for longer than its seconds, is
+   * disconnected (a slow Pub/Sub subscriber must not grow memory without bound).
+   */
+  #checkOutputLimit(): void {
+    const used = this.#out.length + this.#unsent;
+    if (used === 0 && this.#softSince === 0) return;
+    const limit = this.#engine.outputLimits.of(this.session.pubsub ? "pubsub" : "normal");
+    let over = limit.hard > 0 && used >= limit.hard;
+    if (!over && limit.soft > 0 && used >= limit.soft) {
+      const nowSec = Math.floor(this.#engine.now() / 1000);
+      if (this.#softSince === 0) this.#softSince = nowSec;
+      else over = nowSec - this.#softSince > limit.softSeconds;
+    } else if (!over) {
+      this.#softSince = 0;
+    }
+    if (!over) return;
+    this.#engine.stats.outputBufferLimitDisconnections++;
+    this.#engine.log(
+      "warning",
+      `Client id=${this.session.id} addr=${this.session.addr} closed for overcoming of output buffer limits.`,
+    );
+    this.#close(true);
+  }
+
+  /**
+   * CLIENT REPLY OFF/SKIP: whether to drop this reply (Valkey drops replies, never pushes).
+   * `skip-next` is the CLIENT REPLY SKIP command's own reply; the next one is dropped too.
+   */
+  #suppress(s: Session): boolean {
+    switch (s.replyMode) {
+      case "on":
+        return false;
+      case "off":
+        return true;
+      case "skip-next":
+        s.replyMode = "skip";
+        return true;
+      case "skip":
+        s.replyMode = "on";
+        return true;
+    }
   }
 
   /** Feeds bytes from the socket. */
@@ -91,6 +181,8 @@ export class Connection implements ConnectionHandler {
 
   /** The socket drained its send buffer: continue with queued commands. */
   onDrain(): void {
+    this.#unsent = 0;
+    this.#softSince = 0;
     if (this.#closed || !this.#paused) return;
     this.#paused = false;
     this.#socket.resume();
@@ -133,11 +225,12 @@ export class Connection implements ConnectionHandler {
       if (reply !== undefined) {
         if (reply.t === "blocked") {
           // Served within its own dispatch (the reply is already queued): carry on.
-          if (!this.#engine.blocking.isBlocked(s)) continue;
+          if (!this.#engine.isWaiting(s)) continue;
           this.#blocked = true;
           break;
         }
-        this.#out.reply(reply, s.resp);
+        if (s.replyMode === "on" || !this.#suppress(s)) this.#out.reply(reply, s.resp);
+        this.#engine.afterReply(s);
       }
       if (s.closing) {
         this.#flush();
@@ -155,6 +248,7 @@ export class Connection implements ConnectionHandler {
     if (!this.#flush()) {
       this.#paused = true;
       this.#socket.pause();
+      this.#checkOutputLimit();
     }
   }
 
@@ -164,7 +258,10 @@ export class Connection implements ConnectionHandler {
     const bytes = this.#out.take();
     this.session.netOut += bytes.byteLength;
     this.#engine.stats.netOutputBytes += bytes.byteLength;
-    return this.#socket.write(bytes);
+    const ok = this.#socket.write(bytes);
+    if (ok) this.#unsent = 0;
+    else this.#unsent += bytes.byteLength;
+    return ok;
   }
 
   #close(force = false): void {

@@ -21,6 +21,11 @@ export class CommandContext {
   now = 0;
   /** The running command. */
   command!: Command;
+  /**
+   * True while a Lua script or function of this session runs: handlers that behave differently
+   * for scripts (SORT forcing ALPHA on sets, XREAD refusing BLOCK) read it.
+   */
+  inScript = false;
 
   /**
    * @param engine the engine

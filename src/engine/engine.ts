@@ -7,17 +7,24 @@
  */
 import { bindAccessPolicy, Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
 import { Registry } from "../commands/registry.ts";
-import type { Blocked, Command, CommandSpec, CommandStats } from "../commands/spec.ts";
+import type { Blocked, Command, CommandFlag, CommandSpec, CommandStats } from "../commands/spec.ts";
 import { BlockingManager, type Deliver } from "./blocking.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { Config } from "../config/config.ts";
 import { type Clock, type Scheduler, SYSTEM_CLOCK, SYSTEM_SCHEDULER, type TimerHandle } from "../runtime/clock.ts";
-import { error, type Reply, ReplyError } from "../protocol/reply.ts";
+import { error, NULL, QUEUED, type Reply, ReplyError } from "../protocol/reply.ts";
 import { E, fmt, unknownCommand, unknownSubcommand, wrongArity } from "../protocol/errors.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import { CommandContext } from "./context.ts";
 import { type ProcessInfo, SYSTEM_PROCESS } from "../runtime/process.ts";
 import { InstantMetrics } from "../observability/stats.ts";
+import { PubSubHub } from "../pubsub/hub.ts";
+import { KeyspaceNotifier } from "../keyspace/notify.ts";
+import { WatchTable } from "./watch.ts";
+import { Tracking } from "./tracking.ts";
+import { Monitor } from "./monitor.ts";
+import { ClientPause } from "./pause.ts";
+import { OutputBufferLimits } from "./connection.ts";
 
 /** Server-wide counters (INFO stats). */
 export interface ServerStats extends KeyspaceStats {
@@ -27,6 +34,8 @@ export interface ServerStats extends KeyspaceStats {
   totalErrorReplies: number;
   netInputBytes: number;
   netOutputBytes: number;
+  /** Clients closed by `client-output-buffer-limit` (INFO `client_output_buffer_limit_disconnections`). */
+  outputBufferLimitDisconnections: number;
   /** Error prefix (`ERR`, `WRONGTYPE`) -> count (INFO errorstats). */
   errors: Map<string, number>;
   /** Unix ms of the last CONFIG RESETSTAT or start. */
@@ -38,6 +47,23 @@ export type KeyListener = (db: Db, key: string, event: string, session: Session 
 
 /** A listener for FLUSHDB/FLUSHALL (`flush`) and SWAPDB (`swapdb`) of a whole database. */
 export type DbResetListener = (db: Db, why: "flush" | "swapdb") => void;
+
+/**
+ * What dispatch returns for a command CLIENT PAUSE holds: the caller waits for `deliver`, as
+ * for a parked blocking command.
+ */
+const HELD: Blocked = Object.freeze({
+  t: "blocked",
+  keys: [],
+  timeoutMs: 0,
+  retry: () => undefined,
+  timeoutReply: NULL,
+});
+
+// EXEC is held by CLIENT PAUSE WRITE when any queued command has one of these flags.
+const MAY_REPLICATE = ["write", "may_replicate"] as const;
+// A MONITOR client may not run these (Valkey: "Replica can't interact with the keyspace").
+const KEYSPACE_FLAGS = ["write", "readonly", "may_replicate"] as const;
 
 /** Options of {@link Engine}. */
 export interface EngineOptions {
@@ -94,12 +120,37 @@ export class Engine {
   readonly configFile: string | undefined;
   /** Instantaneous ops/sec and network rates, memory peak (INFO stats/memory). */
   readonly metrics = new InstantMetrics();
+  /**
+   * Set while a script runs past `busy-reply-threshold` (it yields to the event loop between
+   * slices): commands without the `allow_busy` flag are rejected with this reply (BUSY).
+   */
+  busyReply: Reply | undefined;
+  /** Pub/Sub channels, patterns and shard channels. */
+  readonly pubsub: PubSubHub = new PubSubHub(() => this.regate());
+  /**
+   * True while some session is subscribed or monitoring, or clients are paused: only then do
+   * commands go through the Pub/Sub, MONITOR and CLIENT PAUSE checks (one read per command
+   * otherwise).
+   */
+  gated = false;
+  /** WATCHed keys (MULTI/EXEC optimistic locking). */
+  readonly watches: WatchTable;
+  /** Client-side caching (CLIENT TRACKING). */
+  readonly tracking: Tracking;
+  /** MONITOR clients. */
+  readonly monitor: Monitor;
+  /** CLIENT PAUSE state and the commands it holds. */
+  readonly pause: ClientPause;
+  /** Keyspace notifications (`notify-keyspace-events`). */
+  readonly notifier: KeyspaceNotifier;
+  /** `client-output-buffer-limit`, parsed. */
+  readonly outputLimits: OutputBufferLimits;
   readonly #resetListeners: ((s: Session) => void)[] = [];
   // Whether unauthenticated sessions must AUTH first: a default-user password is set. Cached
   // because the dispatcher checks it for every command of an unauthenticated session.
   #authRequired = false;
   #logRank: number = LOG_RANK.notice;
-  readonly #keyListeners: KeyListener[] = [];
+  #keyListeners: readonly KeyListener[] = [];
   readonly #dbResetListeners: DbResetListener[] = [];
   readonly #contexts = new WeakMap<Session, CommandContext>();
   #lastSession: Session | undefined;
@@ -117,6 +168,19 @@ export class Engine {
   readonly #untimed: CommandStats[] = [];
   #cron: TimerHandle | undefined;
   #closed = false;
+  // The session whose command is running (the outermost caller for nested calls); defined
+  // exactly while a command runs, so commands inside EXEC or a script see it set and share the
+  // outer command's time (#unitNow).
+  #current: Session | undefined;
+  #unitNow = 0;
+  // Out-of-band replies to send once a session's current reply is written (Valkey appends
+  // invalidations and MONITOR lines caused by a client's own command after its reply).
+  readonly #afterReply = new Map<Session, [Session, Reply][]>();
+  // EXEC is special to the dispatcher in two of Valkey's rules: a rejected EXEC aborts the
+  // transaction (EXECABORT ... because of), and its queued commands' flags decide whether
+  // CLIENT PAUSE WRITE holds it or MONITOR refuses it. CLIENT subcommands keep CLIENT CACHING.
+  readonly #execCommand: Command | undefined;
+  readonly #clientCommand: Command | undefined;
 
   /** @param opts clock, scheduler, config and extra commands */
   constructor(opts: EngineOptions = {}) {
@@ -150,6 +214,7 @@ export class Engine {
       totalErrorReplies: 0,
       netInputBytes: 0,
       netOutputBytes: 0,
+      outputBufferLimitDisconnections: 0,
       errors: new Map(),
       resetAt: this.startedAt,
     };
@@ -171,6 +236,99 @@ export class Engine {
     this.config.onChange("hz", () => this.#startCron());
     this.config.onChange("requirepass", (v) => this.#authRequired = v !== "");
     this.config.onChange("loglevel", (v) => this.#logRank = LOG_RANK[v as keyof typeof LOG_RANK]);
+    this.#execCommand = this.registry.get("exec");
+    this.#clientCommand = this.registry.get("client");
+    this.outputLimits = new OutputBufferLimits(this.config);
+    this.watches = new WatchTable(this);
+    this.tracking = new Tracking(this);
+    this.monitor = new Monitor(this);
+    this.pause = new ClientPause(this);
+    this.notifier = new KeyspaceNotifier(this);
+    this.onSessionReset((s) => this.#clearSessionState(s, false));
+  }
+
+  // MULTI, WATCH, subscriptions, tracking and MONITOR end with RESET and with the connection.
+  #clearSessionState(s: Session, closing: boolean): void {
+    if (s.multiQueued >= 0 || s.dirtyCas || s.watchedKeys > 0) this.discardTransaction(s);
+    this.pubsub.dropSession(s);
+    this.tracking.disable(s);
+    this.monitor.remove(s);
+    if (closing) {
+      this.pause.cancel(s);
+      this.#afterReply.delete(s);
+    }
+  }
+
+  /** Leaves MULTI (if in it), drops the queued commands and every WATCH. */
+  discardTransaction(s: Session): void {
+    s.multiQueued = -1;
+    s.multiBytes = 0;
+    s.multiQueue = undefined;
+    s.multiAborted = false;
+    s.dirtyCas = false;
+    this.watches.unwatchAll(s);
+  }
+
+  /** Recomputes {@link Engine.gated}; the subsystems call it when their state turns on or off. */
+  regate(): void {
+    this.gated = this.pubsub.clientCount > 0 || this.monitor.count > 0 || this.pause.mode !== undefined;
+  }
+
+  /** The session whose command is running now (the outermost caller), if any. */
+  get currentSession(): Session | undefined {
+    return this.#current;
+  }
+
+  /**
+   * Runs `fn` as the continuation of `session`'s command started at Unix ms `now` (a busy
+   * script resumed after yielding): commands called inside are nested in it and share its
+   * time, as when it first ran.
+   */
+  resumeUnit<T>(session: Session, now: number, fn: () => T): T {
+    const outer = this.#current;
+    const outerNow = this.#unitNow;
+    this.#current = session;
+    this.#unitNow = now;
+    try {
+      return fn();
+    } finally {
+      this.#current = outer;
+      this.#unitNow = outerNow;
+    }
+  }
+
+  /**
+   * Queues an out-of-band reply caused by `owner`'s running command, sent to `to` once the
+   * transport has written that command's reply ({@link Engine.afterReply}).
+   */
+  pushAfterReply(owner: Session, reply: Reply, to: Session = owner): void {
+    const list = this.#afterReply.get(owner);
+    if (list === undefined) this.#afterReply.set(owner, [[to, reply]]);
+    else list.push([to, reply]);
+  }
+
+  /** Sends what {@link Engine.pushAfterReply} queued for `owner`; transports call it per reply. */
+  afterReply(owner: Session): void {
+    if (this.#afterReply.size === 0) return;
+    const list = this.#afterReply.get(owner);
+    if (list === undefined) return;
+    this.#afterReply.delete(owner);
+    for (const [to, reply] of list) to.push?.(reply);
+  }
+
+  /** Whether a session waits for a reply: parked in a blocking command or held by CLIENT PAUSE. */
+  isWaiting(s: Session): boolean {
+    return this.blocking.isBlocked(s) || (this.pause.heldCount > 0 && this.pause.isHeld(s));
+  }
+
+  /** Whether any of `flags` is set on `cmd`, or for EXEC on one of the commands it would run. */
+  #anyFlag(s: Session, cmd: Command, flags: readonly CommandFlag[]): boolean {
+    for (const f of flags) if (cmd.flags.has(f)) return true;
+    if (cmd !== this.#execCommand || s.multiQueue === undefined) return false;
+    for (const q of s.multiQueue) {
+      for (const f of flags) if (q.cmd.flags.has(f)) return true;
+    }
+    return false;
   }
 
   /** Opens a session (a client). RESP connections, HTTP requests and embedders each get one. */
@@ -185,6 +343,7 @@ export class Engine {
   /** Forgets a session once its transport is gone. */
   closeSession(s: Session): void {
     this.blocking.cancel(s);
+    this.#clearSessionState(s, true);
     if (this.#lastSession === s) this.#lastSession = this.#lastContext = undefined;
     this.clients.delete(s.id);
   }
@@ -212,9 +371,17 @@ export class Engine {
     for (const fn of this.#dbResetListeners) fn(db, why);
   }
 
-  /** Adds a key modification listener. */
-  onKeyModified(fn: KeyListener): void {
-    this.#keyListeners.push(fn);
+  /**
+   * Adds a key modification listener.
+   * @returns a function that removes it again: subsystems with nothing to do (no WATCH, no
+   *   tracking, notifications off) stay off the write path entirely
+   */
+  onKeyModified(fn: KeyListener): () => void {
+    // Copy on write: a listener may remove itself (or another) while the list is being walked.
+    this.#keyListeners = [...this.#keyListeners, fn];
+    return () => {
+      this.#keyListeners = this.#keyListeners.filter((f) => f !== fn);
+    };
   }
 
   /** Records a modification of `key` in `db` (dirty counter, listeners). */
@@ -236,31 +403,62 @@ export class Engine {
     if (argv.length === 0) return undefined;
     let cmd = this.registry.get(argv[0]!);
     if (cmd === undefined) {
-      return this.#reject(undefined, unknownCommand(argv[0]!, argv.slice(1)));
+      return this.#reject(session, undefined, unknownCommand(argv[0]!, argv.slice(1)));
     }
     // A container alone runs its own handler when it has one (COMMAND); otherwise the arity
     // check below rejects it (CONFIG).
     if (cmd.subcommands !== undefined && argv.length > 1) {
       const sub = cmd.subcommands.get(argv[1]!.toLowerCase());
       if (sub === undefined) {
-        return this.#reject(cmd, unknownSubcommand(cmd.spec.name, argv[1]!));
+        return this.#reject(session, cmd, unknownSubcommand(cmd.spec.name, argv[1]!));
       }
       cmd = sub;
     }
     const arity = cmd.spec.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-      return this.#reject(cmd, wrongArity(cmd.fullName));
+      return this.#reject(session, cmd, wrongArity(cmd.fullName));
     }
     // Valkey checks protected commands (DEBUG) before authentication.
     if (cmd.isProtected && !this.#protectedAllowed(cmd, session)) {
       const name = cmd.spec.name;
-      return this.#reject(cmd, error(fmt(E.PROTECTED_COMMAND, name.toUpperCase(), `enable-${name}-command`)));
+      return this.#reject(
+        session,
+        cmd,
+        error(fmt(E.PROTECTED_COMMAND, name.toUpperCase(), `enable-${name}-command`)),
+      );
     }
     // With no password configured, a session that never authenticated may run commands (it is
     // the default user), but it must AUTH again once a password is set, as in Valkey.
     if (session.user === undefined && this.#authRequired && !cmd.flags.has("no_auth")) {
-      return this.#reject(cmd, error(E.NOAUTH));
+      return this.#reject(session, cmd, error(E.NOAUTH));
     }
+    const inMulti = session.multiQueued >= 0;
+    if (inMulti && cmd.flags.has("no_multi")) return this.#reject(session, cmd, error(E.NO_MULTI));
+    // A RESP2 connection in Pub/Sub mode cannot tell replies from messages, so only the
+    // commands flagged for it may run there.
+    if (this.gated && session.resp === 2 && session.pubsub && !cmd.kite.has("resp2-subscribed-ok")) {
+      return this.#reject(session, cmd, error(fmt(E.PUBSUB_CONTEXT, cmd.fullName)));
+    }
+    // A script past busy-reply-threshold: only allow_busy commands (SCRIPT KILL...) run.
+    if (this.busyReply !== undefined && !cmd.flags.has("allow_busy")) {
+      return this.#reject(session, cmd, this.busyReply);
+    }
+    if (this.gated) {
+      // MONITOR makes a connection a replica to Valkey, and replicas may not use the keyspace.
+      if (session.monitor && this.#anyFlag(session, cmd, KEYSPACE_FLAGS)) {
+        return this.#reject(session, cmd, error(E.REPLICA_KEYSPACE));
+      }
+      // CLIENT PAUSE holds the command (not an error): the caller waits for `deliver`. A
+      // caller that cannot wait runs it now.
+      if (this.pause.mode !== undefined && deliver !== undefined) {
+        const mayReplicate = this.pause.mode === "write" && this.#anyFlag(session, cmd, MAY_REPLICATE);
+        if (this.pause.holds(session, mayReplicate)) {
+          this.pause.hold(session, argv, deliver);
+          return HELD;
+        }
+      }
+    }
+    if (inMulti && !cmd.kite.has("multi-passthrough")) return this.#queue(session, cmd, argv);
     let reply = this.call(session, cmd, argv);
     if (reply.t === "blocked") {
       if (deliver === undefined) {
@@ -280,9 +478,28 @@ export class Engine {
         this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
       }
     }
-    // Clients blocked on keys this command changed are served once it has completed.
-    if (this.blocking.hasReady) this.serveBlocked();
+    if (session.tracking) this.tracking.afterCommand(session, cmd, this.#clientCommand);
+    // Clients blocked on keys this command changed are served once it has completed; while a
+    // busy script is suspended they wait for the whole script (it serves them when it ends).
+    if (this.blocking.hasReady && this.busyReply === undefined) this.serveBlocked();
+    // Outside a socket batch the "event loop turn" ends with the command.
+    if (this.tracking.pendingBroadcasts && this.#batchMark < 0) this.tracking.flushBroadcasts();
+    if (this.pause.resumePending) this.pause.resume();
     return reply;
+  }
+
+  // MULTI: the command runs at EXEC. After a rejection or a touched WATCH the transaction is
+  // doomed, so Valkey stops storing commands but still answers QUEUED.
+  #queue(session: Session, cmd: Command, argv: readonly string[]): Reply {
+    session.lastCommand = cmd.fullName;
+    if (!session.dirtyCas && !session.multiAborted) {
+      (session.multiQueue ??= []).push({ cmd, argv });
+      session.multiQueued++;
+      let bytes = 0;
+      for (const a of argv) bytes += a.length;
+      session.multiBytes += bytes;
+    }
+    return QUEUED;
   }
 
   /**
@@ -292,7 +509,10 @@ export class Engine {
   execute(session: Session, argv: readonly string[]): Promise<Reply | undefined> {
     return new Promise((resolve) => {
       const r = this.dispatch(session, argv, resolve);
-      if (r === undefined || r.t !== "blocked") resolve(r);
+      if (r === undefined || r.t !== "blocked") {
+        resolve(r);
+        this.afterReply(session);
+      }
     });
   }
 
@@ -336,6 +556,9 @@ export class Engine {
   endBatch(): void {
     if (this.#untimed.length > 0) this.#settleUntimed(this.clock.monotonicUs());
     this.#batchMark = -1;
+    // BCAST invalidations of the whole batch go out together, as at the end of Valkey's
+    // event-loop iteration.
+    if (this.tracking.pendingBroadcasts) this.tracking.flushBroadcasts();
   }
 
   /** Shares the time since the last clock read among the fast commands run since then. */
@@ -357,6 +580,11 @@ export class Engine {
     return Math.floor(this.#wallOffsetMs + this.clock.monotonicUs() / 1000);
   }
 
+  /** The current Unix time in µs (MONITOR timestamps). */
+  nowUs(): number {
+    return Math.floor(this.#wallOffsetMs * 1000 + this.clock.monotonicUs());
+  }
+
   /** Runs a resolved command: the handler, then statistics. */
   call(session: Session, cmd: Command, argv: readonly string[]): Reply | Blocked {
     const ctx = this.#contextOf(session);
@@ -373,7 +601,11 @@ export class Engine {
     // Commands without Valkey's `fast` flag whose average so far is under 2 µs (SET, DEL of
     // small keys) are deferred too; a rare slow call among them shares its batch's time with
     // its neighbours, but every total stays exact.
-    const deferred = inBatch && (cmd.isFast || (st.calls >= 64 && st.usec < st.calls * 2));
+    // Commands nested in EXEC or a script are timed one by one: the outer command's own timing
+    // would otherwise absorb their shares.
+    const outer = this.#current;
+    const nested = outer !== undefined;
+    const deferred = inBatch && !nested && (cmd.isFast || (st.calls >= 64 && st.usec < st.calls * 2));
     let start: number;
     if (!inBatch) {
       start = this.clock.monotonicUs();
@@ -383,12 +615,17 @@ export class Engine {
     } else {
       start = this.#batchMark;
     }
-    const now = Math.floor(this.#wallOffsetMs + start / 1000);
+    // A transaction or a script sees one time throughout, like Valkey's command time snapshot.
+    const now = nested ? this.#unitNow : Math.floor(this.#wallOffsetMs + start / 1000);
     ctx.now = now;
     ctx.command = cmd;
     session.lastInteraction = now;
-    session.lastCommand = cmd.fullName;
+    if (!nested) {
+      this.#unitNow = now;
+      session.lastCommand = cmd.fullName;
+    }
     session.commands++;
+    if (!nested) this.#current = session;
     let reply: Reply | Blocked;
     try {
       reply = cmd.spec.run!(ctx, argv);
@@ -417,6 +654,16 @@ export class Engine {
       st.failedCalls++;
       this.#countError(reply.msg);
     }
+    // Valkey echoes commands to MONITOR after they ran, except administrative ones.
+    if (this.monitor.count !== 0 && !cmd.flags.has("admin") && !cmd.flags.has("skip_monitor")) {
+      this.monitor.feed(session, argv, session.db, ctx.inScript);
+    }
+    // Client-side caching remembers what tracking clients read. A read-only script is not a
+    // read itself: the commands it calls are (Valkey skips the scripting commands here).
+    if (session.tracking && cmd.flags.has("readonly") && !cmd.spec.acl.includes("scripting")) {
+      this.tracking.remember(session, cmd, argv);
+    }
+    this.#current = outer;
     return reply;
   }
 
@@ -429,10 +676,20 @@ export class Engine {
     return v === "yes" || (v === "local" && session.isLocal);
   }
 
-  #reject(cmd: Command | undefined, reply: Reply): Reply {
+  #reject(session: Session, cmd: Command | undefined, reply: Reply): Reply {
     if (cmd) cmd.stats.rejectedCalls++;
     if (reply.t === "error") this.#countError(reply.msg);
     this.stats.totalCommandsProcessed++;
+    if (session.tracking) this.tracking.afterCommand(session, cmd, this.#clientCommand);
+    // A rejected EXEC ends the transaction, naming the reason; any other rejection inside
+    // MULTI dooms it (Valkey's flagTransaction): EXEC will answer EXECABORT.
+    if (cmd !== undefined && cmd === this.#execCommand && reply.t === "error") {
+      this.discardTransaction(session);
+      // Valkey's own rejection texts carry no code ("ERR" is added when sent); coded ones
+      // (NOAUTH, OOM, NOPERM) keep theirs.
+      return error(fmt(E.EXECABORT_BECAUSE, reply.msg.startsWith("ERR ") ? reply.msg.slice(4) : reply.msg));
+    }
+    if (session.multiQueued >= 0) session.multiAborted = true;
     return reply;
   }
 
@@ -467,7 +724,14 @@ export class Engine {
     this.metrics.sample(this, this.clock.now());
     this.#closeIdleClients();
     this.#gcHint();
-    if (!this.activeExpireEnabled) return;
+    this.#activeExpireCycle();
+    // Keys expired by the cycle may concern BCAST tracking clients.
+    if (this.tracking.pendingBroadcasts) this.tracking.flushBroadcasts();
+  }
+
+  #activeExpireCycle(): void {
+    // No key expires under a busy script that yielded: it must see the keyspace it started with.
+    if (!this.activeExpireEnabled || this.busyReply !== undefined) return;
     const hz = this.config.num("hz");
     const effort = this.config.num("active-expire-effort") - 1;
     const perLoop = 20 + 5 * effort;

@@ -6,6 +6,13 @@
  */
 import type { RespVersion } from "../protocol/resp_encoder.ts";
 import type { Reply } from "../protocol/reply.ts";
+import type { Command } from "../commands/spec.ts";
+
+/** A command queued by MULTI, run by EXEC. */
+export interface QueuedCommand {
+  readonly cmd: Command;
+  readonly argv: readonly string[];
+}
 
 /** How a session reached the engine. */
 export type SessionVia = "resp" | "http" | "embedded";
@@ -55,6 +62,11 @@ export class Session {
   noTouch = false;
   /** Set by QUIT and CLIENT KILL: the connection closes once pending replies are written. */
   closing = false;
+  /**
+   * CLIENT REPLY: `off` drops every reply, `skip-next` drops the reply of CLIENT REPLY SKIP
+   * itself and then becomes `skip`, which drops one more. Pushes are always delivered.
+   */
+  replyMode: "on" | "off" | "skip-next" | "skip" = "on";
   /** Query buffer length and output buffer length, updated by the connection (CLIENT LIST). */
   qbuf = 0;
   obl = 0;
@@ -82,10 +94,16 @@ export class Session {
   multiQueued = -1;
   /** Bytes of the queued MULTI commands' arguments (CLIENT LIST `multi-mem`). */
   multiBytes = 0;
+  /** The commands MULTI queued, in order (undefined until the first one). */
+  multiQueue: QueuedCommand[] | undefined;
+  /** A command was rejected while queueing: EXEC answers EXECABORT (Valkey's DIRTY_EXEC). */
+  multiAborted = false;
   /** Keys WATCHed (CLIENT LIST `watch`). */
   watchedKeys = 0;
   /** A WATCHed key was modified: EXEC will fail (flag `d`). */
   dirtyCas = false;
+  /** In MONITOR mode (flag `O`): receives every command, may not touch the keyspace. */
+  monitor = false;
   /** Cluster READONLY mode (flag `r`). */
   readOnly = false;
   /** Client-side caching: tracking on (flag `t`) and the redirect client id (`redir`). */

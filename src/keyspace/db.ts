@@ -98,6 +98,9 @@ export interface KeyspaceStats {
 /** Called for every key the Db removes by itself (expiry), for keyspace events and WATCH. */
 export type ExpireListener = (db: Db, key: string) => void;
 
+/** Called for a read lookup that finds nothing (`keymiss`) or a newly inserted key (`new`). */
+export type KeyHook = (db: Db, key: string) => void;
+
 /** Creates zeroed keyspace stats. */
 export function newKeyspaceStats(): KeyspaceStats {
   return { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, expiredStalePerc: 0, expiredTimeCapReachedCount: 0 };
@@ -230,6 +233,17 @@ export class Db {
   expires: Map<string, number> = new Map();
   /** Expiry listener (keyspace notifications, WATCH). */
   onExpire: ExpireListener | undefined;
+  /**
+   * Key-miss and new-key hooks (keyspace notification classes `m` and `n`). Undefined unless
+   * those classes are enabled, so lookups and inserts pay nothing otherwise.
+   */
+  onMiss: KeyHook | undefined;
+  onNew: KeyHook | undefined;
+  /**
+   * CLIENT PAUSE holds expiry: a key past its time reads as absent but is not deleted, except
+   * by a write lookup (Valkey's EXPIRE_FORCE_DELETE_EXPIRED), and active expiry stops.
+   */
+  expirePaused = false;
   /** How accesses are recorded; see {@link bindAccessPolicy}. */
   policy: Readonly<AccessPolicy> = DEFAULT_ACCESS_POLICY;
   #map = new ScanMap<Value>({ meta: true });
@@ -260,15 +274,18 @@ export class Db {
     return this.#map.keys();
   }
 
-  /** A slot for a live key, expiring it first when its time has passed; -1 when absent. */
-  #liveSlot(key: string, now: number): number {
+  /**
+   * A slot for a live key, expiring it first when its time has passed; -1 when absent.
+   * @param write a write lookup, which deletes an expired key even while expiry is paused
+   */
+  #liveSlot(key: string, now: number, write = false): number {
     const slot = this.#map.slotOf(key);
     if (slot < 0) return -1;
     if (this.expires.size > 0) {
       const at = this.expires.get(key);
       // Valkey: a key is expired once the current time is strictly past its expiry time.
       if (at !== undefined && at < now) {
-        this.#expire(key);
+        if (write || !this.expirePaused) this.#expire(key);
         return -1;
       }
     }
@@ -277,7 +294,7 @@ export class Db {
 
   /** A handle on a live key, expiring it first when its time has passed. No stats. */
   entry(key: string, now: number): Entry | undefined {
-    return this.#liveSlot(key, now) < 0 ? undefined : new Entry(this.#map, key);
+    return this.#liveSlot(key, now, true) < 0 ? undefined : new Entry(this.#map, key);
   }
 
   /** The value of a live key with lazy expiry, without stats or access tracking. */
@@ -294,6 +311,7 @@ export class Db {
     const slot = this.#liveSlot(key, now);
     if (slot < 0) {
       this.#stats.keyspaceMisses++;
+      if (this.onMiss !== undefined) this.onMiss(this, key);
       return undefined;
     }
     this.#stats.keyspaceHits++;
@@ -306,7 +324,7 @@ export class Db {
    * NO-TOUCH), no hit/miss stats.
    */
   lookupWrite(key: string, now: number, noTouch = false): Value | undefined {
-    const slot = this.#liveSlot(key, now);
+    const slot = this.#liveSlot(key, now, true);
     if (slot < 0) return undefined;
     if (!noTouch) this.#touch(slot, now);
     return this.#map.valueAt(slot);
@@ -344,6 +362,7 @@ export class Db {
       return false;
     }
     map.insert(key, value, this.#initialWord(now));
+    if (this.onNew !== undefined) this.onNew(this, key);
     return true;
   }
 
@@ -414,7 +433,7 @@ export class Db {
    */
   expireIfNeeded(key: string, now: number): boolean {
     if (!this.isExpired(key, now)) return false;
-    this.#expire(key);
+    if (!this.expirePaused) this.#expire(key);
     return true;
   }
 
@@ -470,7 +489,7 @@ export class Db {
    * where the previous pass stopped. @returns [checked, expired]
    */
   activeExpire(now: number, maxChecks: number): [number, number] {
-    if (this.expires.size === 0) return [0, 0];
+    if (this.expires.size === 0 || this.expirePaused) return [0, 0];
     let checked = 0;
     let expired = 0;
     let wrapped = false;
@@ -500,16 +519,28 @@ export class Db {
    */
   randomKey(now: number, rand: () => number): string | undefined {
     const map = this.#map;
+    // While expiry is paused expired keys stay, so a database of only expired keys would loop
+    // forever: like Valkey, give up after 100 draws and answer that there is no key.
+    let tries = 100;
     while (true) {
       const slot = map.randomSlot(rand);
       if (slot < 0) return undefined;
       const key = map.keyAt(slot)!;
       if (this.isExpired(key, now)) {
-        this.#expire(key);
+        if (this.expirePaused) {
+          if (--tries === 0) return undefined;
+        } else {
+          this.#expire(key);
+        }
         continue;
       }
       return key;
     }
+  }
+
+  /** Whether a key is present, expired or not, without expiring it (WATCH bookkeeping). */
+  has(key: string): boolean {
+    return this.#map.slotOf(key) >= 0;
   }
 
   /**

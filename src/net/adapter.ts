@@ -48,8 +48,22 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+/** What an HTTP handler learns about the connection a request came on. */
+export interface HttpConnInfo {
+  /** Peer address and port; empty address when the runtime does not say. */
+  readonly remote: { address: string; port: number };
+}
+
+/** A fetch-style request handler, as `Deno.serve`, `Bun.serve` and `@hono/node-server` call it. */
+export type HttpHandler = (req: Request, info: HttpConnInfo) => Response | Promise<Response>;
+
 /** A runtime's networking. */
 export interface NetAdapter {
   readonly runtime: "deno" | "bun" | "node";
   listenTcp(opts: ListenOptions, accept: (s: SocketLike) => ConnectionHandler): Promise<Listener>;
+  /**
+   * Serves HTTP/1.1 on TCP with the runtime's own server. `close()` stops accepting and drops
+   * open connections (long-lived responses such as event streams must be ended by their owner).
+   */
+  serveHttp(opts: ListenOptions, handler: HttpHandler): Promise<Listener>;
 }

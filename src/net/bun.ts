@@ -1,9 +1,9 @@
 /**
- * Bun.listen adapter.
+ * Bun.listen / Bun.serve adapter.
  *
  * @module
  */
-import type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
+import type { ConnectionHandler, HttpHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
 
 // Only the members of Bun's socket API this adapter uses (hono's approach: no full typings).
 interface BunSocket {
@@ -29,9 +29,19 @@ interface BunListener {
   port: number;
   stop(closeActive?: boolean): void;
 }
+interface BunHttpServer {
+  port: number;
+  requestIP(req: Request): { address: string; port: number } | null;
+  stop(closeActive?: boolean): Promise<void> | void;
+}
 declare const Bun: {
   listen(opts: Record<string, unknown>): BunListener;
+  serve(opts: Record<string, unknown>): BunHttpServer;
 };
+
+// Bun closes connections idle this long (seconds; 255 is its maximum). Blocking commands and
+// event streams stay within it: streams send a heartbeat well inside it.
+const HTTP_IDLE_TIMEOUT_S = 255;
 
 /** The Bun.listen adapter. */
 export const bunAdapter: NetAdapter = {
@@ -117,6 +127,29 @@ export const bunAdapter: NetAdapter = {
       close: () => {
         listener.stop(true);
         return Promise.resolve();
+      },
+    });
+  },
+  serveHttp(opts: ListenOptions, handler: HttpHandler): Promise<Listener> {
+    const server = Bun.serve({
+      hostname: opts.hostname ?? "127.0.0.1",
+      port: opts.port ?? 8080,
+      idleTimeout: HTTP_IDLE_TIMEOUT_S,
+      fetch(req: Request, srv: BunHttpServer) {
+        const ip = srv.requestIP(req);
+        return handler(req, { remote: { address: ip?.address ?? "", port: ip?.port ?? 0 } });
+      },
+      error() {
+        return new Response('{"error":"ERR internal error"}', {
+          status: 500,
+          headers: { "content-type": "application/json" },
+        });
+      },
+    });
+    return Promise.resolve({
+      port: server.port,
+      close: async () => {
+        await server.stop(true);
       },
     });
   },

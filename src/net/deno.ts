@@ -1,9 +1,9 @@
 /**
- * Deno.listen adapter.
+ * Deno.listen / Deno.serve adapter.
  *
  * @module
  */
-import type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
+import type { ConnectionHandler, HttpHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
 
 const READ_SIZE = 64 * 1024;
 
@@ -47,7 +47,44 @@ export const denoAdapter: NetAdapter = {
       },
     });
   },
+  serveHttp(opts: ListenOptions, handler: HttpHandler): Promise<Listener> {
+    // Deno.serve binds synchronously and throws on failure (address in use).
+    const server = Deno.serve(
+      {
+        hostname: opts.hostname ?? "127.0.0.1",
+        port: opts.port ?? 8080,
+        // The default prints "Listening on ..." to stdout.
+        onListen: () => {},
+        onError: internalError,
+      },
+      (req, info) => {
+        const r = info.remoteAddr as Deno.NetAddr;
+        return handler(req, { remote: { address: r.hostname, port: r.port } });
+      },
+    );
+    return Promise.resolve({
+      port: (server.addr as Deno.NetAddr).port,
+      close: async () => {
+        // shutdown() waits for in-flight responses; their owner ends long-lived ones first, and a
+        // stuck upload cannot hold the process for more than a moment.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          server.shutdown(),
+          new Promise((r) => (timer = setTimeout(r, 1000))),
+        ]);
+        clearTimeout(timer);
+      },
+    });
+  },
 };
+
+/** The answer to a request whose handler threw: a JSON body, as every gateway error has. */
+function internalError(): Response {
+  return new Response('{"error":"ERR internal error"}', {
+    status: 500,
+    headers: { "content-type": "application/json" },
+  });
+}
 
 async function serve(conn: Deno.Conn, unix: boolean, accept: (s: SocketLike) => ConnectionHandler): Promise<void> {
   if (!unix) (conn as Deno.TcpConn).setNoDelay(true);

@@ -1,10 +1,12 @@
 /**
- * node:net adapter (Node; also works on Bun and Deno through their Node compatibility).
+ * node:net / @hono/node-server adapter (Node; also works on Bun and Deno through their Node
+ * compatibility).
  *
  * @module
  */
 import * as net from "node:net";
-import type { ConnectionHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
+import type { IncomingMessage } from "node:http";
+import type { ConnectionHandler, HttpHandler, Listener, ListenOptions, NetAdapter, SocketLike } from "./adapter.ts";
 
 /** The node:net adapter. */
 export const nodeAdapter: NetAdapter = {
@@ -55,6 +57,36 @@ export const nodeAdapter: NetAdapter = {
       };
       if (opts.path !== undefined) server.listen(opts.path, onListening);
       else server.listen(opts.port ?? 6379, opts.hostname ?? "127.0.0.1", onListening);
+    });
+  },
+  async serveHttp(opts: ListenOptions, handler: HttpHandler): Promise<Listener> {
+    // Loaded on first use, so RESP-only processes never load the HTTP stack.
+    const { createAdaptorServer } = await import("@hono/node-server");
+    const server = createAdaptorServer({
+      // Its lighter Request/Response replace the globals only on Node, where they pay off;
+      // on Deno and Bun the native servers need the real classes in the same process.
+      overrideGlobalObjects: typeof (globalThis as Record<string, unknown>).Bun === "undefined" &&
+        typeof (globalThis as Record<string, unknown>).Deno === "undefined",
+      fetch: (req: Request, env: { incoming: Pick<IncomingMessage, "socket"> }) => {
+        const sock = env.incoming.socket;
+        return handler(req, { remote: { address: sock.remoteAddress ?? "", port: sock.remotePort ?? 0 } });
+      },
+    }) as import("node:http").Server;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 8080, opts.hostname ?? "127.0.0.1", () => {
+        server.off("error", reject);
+        server.on("error", () => {});
+        const addr = server.address();
+        resolve({
+          port: typeof addr === "object" && addr ? addr.port : 0,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              server.closeAllConnections();
+            }),
+        });
+      });
     });
   },
 };

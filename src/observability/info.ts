@@ -85,7 +85,7 @@ function section(engine: Engine, name: Section, now: number): string {
     case "server":
       return serverSection(engine, now);
     case "clients":
-      return clientsSection(engine);
+      return clientsSection(engine, now);
     case "memory":
       return memorySection(engine);
     case "persistence":
@@ -178,20 +178,21 @@ function serverSection(engine: Engine, now: number): string {
   ]);
 }
 
-function clientsSection(engine: Engine): string {
-  let pubsub = 0;
-  let watching = 0;
-  for (const s of engine.clients.values()) {
-    if (s.pubsub) pubsub++;
-    if (s.watchedKeys > 0) watching++;
-  }
+function clientsSection(engine: Engine, now: number): string {
+  const pause = engine.pause;
   return lines("Clients", [
     ["connected_clients", engine.clients.size],
     ["maxclients", engine.config.num("maxclients")],
-    ["blocked_clients", engine.blocking.count],
-    ["pubsub_clients", pubsub],
-    ["watching_clients", watching],
+    // Clients held by CLIENT PAUSE count as blocked, as in Valkey.
+    ["blocked_clients", engine.blocking.count + pause.heldCount],
+    ["tracking_clients", engine.tracking.clientCount],
+    ["pubsub_clients", engine.pubsub.clientCount],
+    ["watching_clients", engine.watches.watchingClients],
+    ["total_watched_keys", engine.watches.totalKeys],
     ["total_blocking_keys", engine.blocking.keyCount],
+    ["paused_reason", pause.mode === undefined ? "none" : "client_pause"],
+    ["paused_actions", pause.mode ?? "none"],
+    ["paused_timeout_milliseconds", pause.remainingMs(now)],
   ]);
 }
 
@@ -235,7 +236,14 @@ function statsSection(engine: Engine): string {
     ["expired_time_cap_reached_count", s.expiredTimeCapReachedCount],
     ["keyspace_hits", s.keyspaceHits],
     ["keyspace_misses", s.keyspaceMisses],
+    ["pubsub_channels", engine.pubsub.channelCount],
+    ["pubsub_patterns", engine.pubsub.patternCount],
+    ["pubsubshard_channels", engine.pubsub.shardChannelCount],
+    ["tracking_total_keys", engine.tracking.totalKeys],
+    ["tracking_total_items", engine.tracking.totalItems],
+    ["tracking_total_prefixes", engine.tracking.totalPrefixes],
     ["total_error_replies", s.totalErrorReplies],
+    ["client_output_buffer_limit_disconnections", s.outputBufferLimitDisconnections],
   ]);
 }
 
@@ -297,6 +305,7 @@ export function resetServerStats(engine: Engine): void {
   s.totalErrorReplies = 0;
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
+  s.outputBufferLimitDisconnections = 0;
   s.keyspaceHits = 0;
   s.keyspaceMisses = 0;
   s.expiredKeys = 0;

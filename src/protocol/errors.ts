@@ -23,6 +23,7 @@ export const E = {
   BIT_VALUE: "ERR bit is not an integer or out of range",
   OFFSET_RANGE: "ERR offset is out of range",
   NOAUTH: "NOAUTH Authentication required.",
+  NOPERM_COMMAND: "NOPERM User %s has no permissions to run the '%s' command",
   WRONGPASS: "WRONGPASS invalid username-password pair or user is disabled.",
   AUTH_NOPASS:
     "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
@@ -164,6 +165,33 @@ export const E = {
   LPOS_COUNT_NEGATIVE: "ERR COUNT can't be negative",
   LPOS_MAXLEN_NEGATIVE: "ERR MAXLEN can't be negative",
   SORT_NOT_DOUBLE: "ERR One or more scores can't be converted into double",
+  // Transactions, Pub/Sub, client tracking, CLIENT PAUSE, MONITOR.
+  PUBSUB_CONTEXT:
+    "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+  REPLICA_KEYSPACE: "ERR Replica can't interact with the keyspace",
+  EXECABORT: "EXECABORT Transaction discarded because of previous errors.",
+  EXECABORT_BECAUSE: "EXECABORT Transaction discarded because of: %s",
+  EXEC_WITHOUT_MULTI: "ERR EXEC without MULTI",
+  DISCARD_WITHOUT_MULTI: "ERR DISCARD without MULTI",
+  TRACKING_REDIRECT_TWICE: "ERR A client can only redirect to a single other client",
+  TRACKING_REDIRECT_MISSING: "ERR The client ID you want redirect to does not exist",
+  TRACKING_PREFIX_NO_BCAST: "ERR PREFIX option requires BCAST mode to be enabled",
+  TRACKING_BCAST_SWITCH:
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  TRACKING_BCAST_OPTIN: "ERR OPTIN and OPTOUT are not compatible with BCAST",
+  TRACKING_OPTIN_OPTOUT: "ERR You can't specify both OPTIN mode and OPTOUT mode",
+  TRACKING_OPT_SWITCH:
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  TRACKING_PREFIX_EXISTING:
+    "ERR Prefix '%s' overlaps with an existing prefix '%s'. Prefixes for a single client must not overlap.",
+  TRACKING_PREFIX_OTHER:
+    "ERR Prefix '%s' overlaps with another provided prefix '%s'. Prefixes for a single client must not overlap.",
+  CACHING_NOT_TRACKING:
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+  CACHING_YES_OPTIN: "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+  CACHING_NO_OPTOUT: "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+  PAUSE_MODE: "ERR CLIENT PAUSE mode must be WRITE or ALL",
+  SUBCOMMAND_SYNTAX: "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
 } as const;
 
 /** Builds `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `. */

@@ -125,12 +125,16 @@ export class RespWriter {
         this.#ascii(r.v);
         this.#crlf();
         return;
-      case "error":
-        this.#ensure(3 + r.msg.length);
+      case "error": {
+        // Errors quote user input (keys, group names): like Valkey's addReplyError, CR and LF
+        // become spaces, or the error line would break the protocol.
+        const msg = r.msg.includes("\r") || r.msg.includes("\n") ? r.msg.replace(/[\r\n]/g, " ") : r.msg;
+        this.#ensure(3 + msg.length);
         this.#byte(0x2d);
-        this.#ascii(r.msg);
+        this.#ascii(msg);
         this.#crlf();
         return;
+      }
       case "int":
         this.#ensure(24);
         if (typeof r.v === "number") {

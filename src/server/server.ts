@@ -8,6 +8,7 @@ import { Connection } from "../engine/connection.ts";
 import type { Listener, NetAdapter } from "../net/adapter.ts";
 import { selectAdapter } from "../net/select.ts";
 import { lstat, unlink } from "node:fs/promises";
+import { createGateway, type Gateway, type GatewayOptions } from "../http/app.ts";
 
 const MAX_CLIENTS_REACHED = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 
@@ -23,6 +24,15 @@ export interface ServerOptions extends EngineOptions {
   engine?: Engine;
   /** A specific adapter (otherwise the current runtime's). */
   adapter?: NetAdapter;
+  /**
+   * Port of the HTTP gateway: 0 picks a free one, -1 leaves it off. Defaults to the `http-port`
+   * config (-1).
+   */
+  httpPort?: number;
+  /** Address(es) of the HTTP gateway. Defaults to the `http-bind` config, or else `bind`'s. */
+  httpHostname?: string;
+  /** Gateway options (tokens override the `http-token` / `http-readonly-token` config). */
+  gateway?: GatewayOptions;
 }
 
 /** A running server. */
@@ -31,6 +41,10 @@ export interface Server {
   /** The bound TCP port. */
   readonly port: number;
   readonly runtime: NetAdapter["runtime"];
+  /** The bound port of the HTTP gateway, or undefined when it is off. */
+  readonly httpPort: number | undefined;
+  /** The HTTP gateway, when it is on. */
+  readonly gateway: Gateway | undefined;
   /** Stops listening, closes every connection and stops the engine's background work. */
   close(): Promise<void>;
 }
@@ -57,6 +71,8 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     return new Connection(engine, s);
   };
   const listeners: Listener[] = [];
+  const httpListeners: Listener[] = [];
+  let gateway: Gateway | undefined;
   const unixPath = opts.unixSocket ?? engine.config.get("unixsocket");
   try {
     let port = opts.port ?? engine.config.num("port");
@@ -76,8 +92,34 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
       await removeStaleSocket(unixPath);
       listeners.push(await adapter.listenTcp({ path: unixPath }, accept));
     }
+    const http = opts.httpPort ?? engine.config.num("http-port");
+    if (http >= 0) {
+      const hosts = bindAddresses(opts.httpHostname || engine.config.get("http-bind") || engine.config.get("bind"));
+      const tokens = opts.gateway?.token || opts.gateway?.readonlyToken || engine.config.get("http-token") ||
+        engine.config.get("http-readonly-token") || engine.config.get("requirepass");
+      const exposed = hosts.find((h) => !isLoopback(h.host));
+      if (!tokens && exposed !== undefined) {
+        throw new Error(
+          `Refusing to serve HTTP on ${exposed.host} without a token: set --http-token (or requirepass), ` +
+            `or bind the gateway to a loopback address with --http-bind 127.0.0.1`,
+        );
+      }
+      gateway = createGateway(engine, opts.gateway);
+      let port = http;
+      for (const { host, optional } of hosts) {
+        try {
+          const l = await adapter.serveHttp({ port, hostname: host }, gateway.fetch);
+          httpListeners.push(l);
+          port = l.port;
+        } catch (e) {
+          if (!optional) throw e;
+          engine.log("warning", `Skipping optional HTTP bind address ${host}: ${e instanceof Error ? e.message : e}`);
+        }
+      }
+    }
   } catch (e) {
-    for (const l of listeners) await l.close();
+    gateway?.close();
+    for (const l of [...httpListeners, ...listeners]) await l.close();
     if (opts.engine === undefined) engine.close();
     throw e;
   }
@@ -86,7 +128,12 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     engine,
     port,
     runtime: adapter.runtime,
+    httpPort: httpListeners[0]?.port,
+    gateway,
     async close() {
+      // Event streams and blocked requests end first, so the HTTP servers can stop at once.
+      gateway?.close();
+      for (const l of httpListeners) await l.close();
       for (const l of listeners) await l.close();
       // Valkey removes its Unix socket file on shutdown.
       if (unixPath) await removeStaleSocket(unixPath);
@@ -105,6 +152,12 @@ export function bindAddresses(bind: string): { host: string; optional: boolean }
     const addr = optional ? h.slice(1) : h;
     return { host: addr === "*" ? "0.0.0.0" : addr === "::*" ? "::" : addr, optional };
   });
+}
+
+/** Whether an address only accepts connections from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  return h === "localhost" || h === "::1" || h.startsWith("127.") || h.startsWith("::ffff:127.");
 }
 
 /** Removes a Unix socket file left by an earlier run (Valkey unlinks before binding). */

@@ -28,6 +28,12 @@ function enc(r: Reply, v: 2 | 3): string {
 const CASES: [string, Reply, string, string][] = [
   ["simple", OK, "+OK\r\n", "+OK\r\n"],
   ["error", error("ERR bad"), "-ERR bad\r\n", "-ERR bad\r\n"],
+  [
+    "error quoting CR LF",
+    error("NOGROUP No such key 'a\r\nb'"),
+    "-NOGROUP No such key 'a  b'\r\n",
+    "-NOGROUP No such key 'a  b'\r\n",
+  ],
   ["small int", int(7), ":7\r\n", ":7\r\n"],
   ["negative int", int(-12345), ":-12345\r\n", ":-12345\r\n"],
   ["bigint", int(9223372036854775807n), ":9223372036854775807\r\n", ":9223372036854775807\r\n"],

@@ -1,0 +1,52 @@
+/**
+ * What the scripting commands need from a script VM, independent of the Lua binding behind it:
+ * compiled functions as opaque handles, runs that either finish or suspend (busy scripts), and
+ * the callbacks a running script makes into the server.
+ *
+ * @module
+ */
+import type { Reply } from "../protocol/reply.ts";
+
+/** A compiled function inside a VM (a Lua registry reference). */
+export type FunctionHandle = number;
+
+/** Flags a script may declare (`#!lua flags=...`) or a function may register. */
+export type ScriptFlag = "no-writes" | "allow-oom" | "allow-stale" | "no-cluster" | "allow-cross-slot-keys";
+
+/** Every script flag in Valkey's order (`scripts_flags_def`), as FUNCTION LIST prints them. */
+export const SCRIPT_FLAGS: readonly ScriptFlag[] = [
+  "no-writes",
+  "allow-oom",
+  "allow-stale",
+  "no-cluster",
+  "allow-cross-slot-keys",
+];
+
+/** The callbacks a running script makes into the server. */
+export interface ScriptHost {
+  /** `redis.call`/`redis.pcall`: runs a command; a string is a script-level error (no code). */
+  call(argv: string[]): Reply | string;
+  /** Protocol the script reads replies in (`redis.setresp`). */
+  resp: 2 | 3;
+  /** Propagation flags (`redis.set_repl`); stored, as Kite has no replication yet. */
+  replFlags: number;
+  /** Logs a line at a Valkey level (0 debug ... 3 warning). */
+  log(level: number, msg: string): void;
+  /** Called by the VM's instruction hook; may ask the VM to yield or to abort the script. */
+  tick(): "continue" | "yield" | "kill";
+  /** The error a killed run raises inside the script. */
+  readonly killMessage: string;
+  /** The script's name in error replies (`script: <name>`): its SHA1 or the function name. */
+  readonly name: string;
+}
+
+/** A function registered by `redis.register_function` during FUNCTION LOAD. */
+export interface RegisteredFunction {
+  name: string;
+  handle: FunctionHandle;
+  description: string | undefined;
+  flags: ScriptFlag[];
+}
+
+/** The outcome of starting or resuming a run. */
+export type RunOutcome = { done: Reply } | { suspended: true };
