@@ -18,7 +18,8 @@ count() { # count <label> <passed> <failed> <skipped>
   pass=$((pass + $2)); fail=$((fail + $3)); skip=$((skip + $4))
 }
 # A number out of a log line, or 0: "grep -c ... || echo 0" would print two lines on no match.
-num() { local n; n=$(grep -Eo "$1" "$2" 2>/dev/null | grep -Eo '[0-9]+' | tail -1); echo "${n:-0}"; }
+# -a: test output can contain any byte (binary-safety tests), and grep would then only say "Binary file matches".
+num() { local n; n=$(grep -aEo "$1" "$2" 2>/dev/null | grep -Eo '[0-9]+' | tail -1); echo "${n:-0}"; }
 
 if [ "$#" -gt 0 ]; then
   FILES="$*"
