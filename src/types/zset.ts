@@ -485,10 +485,16 @@ export class ZSet implements ObjectValue {
     }
     if (this.#dict !== undefined) { for (const m of members) this.#dict.delete(m); }
     this.#size -= members.length;
-    this.#fen = undefined;
-    // Only the chunks at both ends of the removed run can be left empty or small.
-    if (c0 + 1 < chunks.length && c1 !== c0) this.#tidy(c0 + 1);
-    this.#tidy(c0);
+    if (c0 === c1) {
+      // A removal inside one chunk (every ZPOPMIN/ZPOPMAX) updates the rank tree in O(log n)
+      // instead of dropping it, which made each single pop rebuild it over all chunks.
+      if (!this.#tidy(c0)) this.#fenAdd(c0, -members.length);
+    } else {
+      this.#fen = undefined;
+      // Only the chunks at both ends of the removed run can be left empty or small.
+      if (c0 + 1 < chunks.length) this.#tidy(c0 + 1);
+      this.#tidy(c0);
+    }
     return { members, scores };
   }
 
