@@ -181,6 +181,38 @@ function denseUpdate(h: Hll, index: number, count: number): HllStatus {
 }
 
 /**
+ * Walks a sparse HLL's opcodes (ZERO, XZERO, VAL), calling `fn` once per run of registers with
+ * the run's first register, its length and its value (0 for ZERO/XZERO).
+ * @returns false when the code is corrupt: a run past the last register, or too few registers
+ */
+function forEachSparseRun(h: Hll, fn: (idx: number, run: number, val: number) => void): boolean {
+  const p = h.buf;
+  const end = h.len;
+  let idx = 0;
+  let i = HLL_HDR_SIZE;
+  while (i < end) {
+    const op = p[i]!;
+    let run: number;
+    let val = 0;
+    if ((op & 0xc0) === 0) {
+      run = (op & 0x3f) + 1;
+      i++;
+    } else if ((op & 0xc0) === 0x40) {
+      run = (((op & 0x3f) << 8) | p[i + 1]!) + 1;
+      i += 2;
+    } else {
+      run = (op & 3) + 1;
+      val = ((op >> 2) & 0x1f) + 1;
+      i++;
+    }
+    if (idx + run > HLL_REGISTERS) return false;
+    fn(idx, run, val);
+    idx += run;
+  }
+  return idx === HLL_REGISTERS;
+}
+
+/**
  * Converts a sparse HLL to dense in place (no-op when already dense).
  * @returns false when the sparse code is corrupt (the HLL is then left unchanged)
  */
@@ -189,31 +221,10 @@ export function hllSparseToDense(h: Hll): boolean {
   const dense = new Uint8Array(HLL_DENSE_SIZE + 1);
   dense.set(h.buf.subarray(0, HLL_HDR_SIZE));
   dense[4] = HLL_DENSE;
-  const p = h.buf;
-  const end = h.len;
-  let idx = 0;
-  let i = HLL_HDR_SIZE;
-  while (i < end) {
-    const op = p[i]!;
-    if ((op & 0xc0) === 0) {
-      const run = (op & 0x3f) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      i++;
-    } else if ((op & 0xc0) === 0x40) {
-      const run = (((op & 0x3f) << 8) | p[i + 1]!) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      i += 2;
-    } else {
-      const run = (op & 3) + 1;
-      const val = ((op >> 2) & 0x1f) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      for (let k = 0; k < run; k++) denseSet(dense, HLL_HDR_SIZE, idx++, val);
-      i++;
-    }
-  }
-  if (idx !== HLL_REGISTERS) return false;
+  const ok = forEachSparseRun(h, (idx, run, val) => {
+    if (val !== 0) { for (let k = 0; k < run; k++) denseSet(dense, HLL_HDR_SIZE, idx + k, val); }
+  });
+  if (!ok) return false;
   h.buf = dense;
   h.len = HLL_DENSE_SIZE;
   return true;
@@ -389,32 +400,9 @@ function registerHistogram(h: Hll, histo: Float64Array): boolean {
     for (let j = 0; j < HLL_REGISTERS; j++) histo[denseGet(p, HLL_HDR_SIZE, j)]!++;
     return true;
   }
-  let idx = 0;
-  let i = HLL_HDR_SIZE;
-  const end = h.len;
-  while (i < end) {
-    const op = p[i]!;
-    if ((op & 0xc0) === 0) {
-      const run = (op & 0x3f) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      histo[0]! += run;
-      i++;
-    } else if ((op & 0xc0) === 0x40) {
-      const run = (((op & 0x3f) << 8) | p[i + 1]!) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      histo[0]! += run;
-      i += 2;
-    } else {
-      const run = (op & 3) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      histo[((op >> 2) & 0x1f) + 1]! += run;
-      i++;
-    }
-  }
-  return idx === HLL_REGISTERS;
+  return forEachSparseRun(h, (_idx, run, val) => {
+    histo[val]! += run;
+  });
 }
 
 function sigma(x: number): number {
@@ -485,30 +473,9 @@ export function hllMergeInto(max: Uint8Array, h: Hll): boolean {
     }
     return true;
   }
-  let idx = 0;
-  let i = HLL_HDR_SIZE;
-  const end = h.len;
-  while (i < end) {
-    const op = p[i]!;
-    if ((op & 0xc0) === 0) {
-      const run = (op & 0x3f) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      i++;
-    } else if ((op & 0xc0) === 0x40) {
-      const run = (((op & 0x3f) << 8) | p[i + 1]!) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      idx += run;
-      i += 2;
-    } else {
-      const run = (op & 3) + 1;
-      const val = ((op >> 2) & 0x1f) + 1;
-      if (idx + run > HLL_REGISTERS) return false;
-      for (let k = 0; k < run; k++, idx++) if (val > max[idx]!) max[idx] = val;
-      i++;
-    }
-  }
-  return idx === HLL_REGISTERS;
+  return forEachSparseRun(h, (idx, run, val) => {
+    for (let k = 0; k < run; k++) if (val > max[idx + k]!) max[idx + k] = val;
+  });
 }
 
 /** Writes raw registers into a dense HLL's register area. */
