@@ -600,14 +600,31 @@ const DOUBLE_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** C's printf("%.17g", x) for a finite double. */
 function printf17g(x: number): string {
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-  const [mant, expText] = x.toExponential(16).split("e") as [string, string];
+  const [mant, expText] = halfEven(x.toExponential(16), x.toExponential(76)).split("e") as [string, string];
   const exp = Number(expText);
   if (exp < -4 || exp >= 17) {
     const m = mant.includes(".") ? mant.replace(/0+$/, "").replace(/\.$/, "") : mant;
     return `${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
   }
-  const fixed = x.toFixed(16 - exp);
+  const d = 16 - exp;
+  const fixed = halfEven(x.toFixed(d), x.toFixed(Math.min(100, d + 60)));
   return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+}
+
+/**
+ * JS's toFixed/toExponential round an exact tie away from zero; C's printf rounds it to even
+ * (601575739143443.125 is "601575739143443.12" with %.17g). `rounded` is JS's text, `exact` the
+ * same value printed with enough digits to be exact; on a tie after an even digit, truncate.
+ */
+function halfEven(rounded: string, exact: string): string {
+  const e = exact.indexOf("e");
+  const digits = e < 0 ? exact : exact.slice(0, e);
+  const r = rounded.indexOf("e") < 0 ? rounded : rounded.slice(0, rounded.indexOf("e"));
+  const keep = r.length;
+  if (!/^50*$/.test(digits.slice(keep))) return rounded;
+  const last = digits[keep - 1] === "." ? digits[keep - 2]! : digits[keep - 1]!;
+  if (Number(last) % 2 !== 0) return rounded;
+  return digits.slice(0, keep) + (e < 0 ? "" : exact.slice(e));
 }
 
 /**
