@@ -220,13 +220,15 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
   {
-    id: "TODO(bug) stream-lag-behind-first-entry",
-    reason: "Kite bug (most likely): when a group's last-delivered-id and the stream's max-deleted-entry-id " +
-      "are both before the first entry and the group's entries-read is unknown, XINFO GROUPS reports lag " +
-      "null; redis 7.0 reports the stream's length (its estimate finds no fragmentation ahead), and so " +
-      "do Redis 7.4+ (redis/redis#13473 makes it an explicit rule) and Valkey 8.1, which aligned its lag " +
-      "computation with those fixes (valkey-io/valkey#1952). Kite applies redis#13338's 'ID before the " +
-      "last tombstone' rule without #13473's rule. Accepted only in exactly that state.",
+    id: "stream-tombstone-before-first-entry",
+    reason: "redis 7.0's streamRangeHasTombstones ignores a max-deleted-entry-id that lies before the " +
+      "stream's first entry, so a group whose last-delivered-id is behind that tombstone keeps using its " +
+      "entries-read (even one set past entries-added by ENTRIESREAD, giving a negative lag). " +
+      "redis/redis#13338 and valkey-io/valkey#1952 (Valkey's src/t_stream.c) dropped that shortcut: the " +
+      "tombstone is still ahead of such a group, so its lag is estimated from the stream — the stream's " +
+      "length when the last-delivered-id is 0-0 or equal to the tombstone, unknown (null) when it is a " +
+      "non-zero ID before it. Accepted in XINFO GROUPS when only the lag differs, 0 < max-deleted-entry-id " +
+      "< first entry, the group's last-delivered-id <= max-deleted-entry-id and Kite's lag is that estimate.",
     matches: async (cmd, ref, kite, probe) => {
       const argv = cmd.argv.map((a) => a.toUpperCase());
       if (argv[0] !== "XINFO" || argv[1] !== "GROUPS" || !isAggregate(ref.node) || !isAggregate(kite.node)) {
@@ -240,6 +242,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       const first = streamIdValue(field(info, "recorded-first-entry-id"));
       const maxDeleted = streamIdValue(field(info, "max-deleted-entry-id"));
       const length = field(info, "length");
+      if (!(maxDeleted > 0n && maxDeleted < first)) return false;
       return r.every((g, i) => {
         if (ser(g) === ser(k[i]!)) return true;
         const rf = isAggregate(g) ? g.items ?? [] : [];
@@ -249,9 +252,11 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
         const last = streamIdValue(
           leafText(rf[rf.findIndex((x, j) => j % 2 === 0 && leafText(x) === "last-delivered-id") + 1]!),
         );
-        return sameElsewhere && lagAt >= 0 && rf[lagAt + 1]!.t === ":" && leafText(rf[lagAt + 1]!) === length &&
-          ["_", "$"].includes(kf[lagAt + 1]!.t) && leafText(kf[lagAt + 1]!) === "" && last < first &&
-          maxDeleted < first;
+        if (!sameElsewhere || lagAt < 0 || last > maxDeleted) return false;
+        const kLag = kf[lagAt + 1]!;
+        return last === 0n || last === maxDeleted
+          ? kLag.t === ":" && leafText(kLag) === length
+          : ["_", "$"].includes(kLag.t) && leafText(kLag) === "";
       });
     },
   },
