@@ -1,7 +1,7 @@
 /**
  * HyperLogLog commands (Valkey group `hyperloglog`): PFADD, PFCOUNT, PFMERGE, PFDEBUG and
  * PFSELFTEST. HLLs are ordinary string values in Valkey's byte format (see types/hyperloglog.ts),
- * stored as latin1 strings; any string value, in either storage form, is read as an HLL if its
+ * stored as bytes (Valkey's raw encoding); any string value, in either storage form, is read as an HLL if its
  * header is valid.
  *
  * @module
@@ -33,7 +33,7 @@ import {
   hllSetCachedCard,
   hllSetRegister,
   hllSparseToDense,
-  hllToString,
+  hllToBytes,
   isValidHll,
 } from "../types/hyperloglog.ts";
 
@@ -52,7 +52,7 @@ function checkHll(v: Value): Reply | undefined {
 
 /** Stores an updated HLL under an existing key (in place: TTL and access data are kept). */
 function storeExisting(ctx: CommandContext, key: string, h: Hll): void {
-  ctx.db.replace(key, hllToString(h), ctx.now);
+  ctx.db.replace(key, hllToBytes(h), ctx.now);
 }
 
 function pfadd(ctx: CommandContext, argv: readonly string[]): Reply {
@@ -78,9 +78,13 @@ function pfadd(ctx: CommandContext, argv: readonly string[]): Reply {
       return HLL_INVALID;
     }
   }
-  if (updated === 0) return int(0);
+  if (updated === 0) {
+    // Valkey unshares the value before adding, so even a no-op PFADD leaves it raw.
+    if (typeof v === "string") ctx.db.replace(key, hllToBytes(h), ctx.now);
+    return int(0);
+  }
   hllInvalidateCache(h);
-  if (v === undefined) ctx.db.set(key, hllToString(h), ctx.now);
+  if (v === undefined) ctx.db.set(key, hllToBytes(h), ctx.now);
   else storeExisting(ctx, key, h);
   ctx.touched(key, "pfadd");
   return int(1);
@@ -153,7 +157,7 @@ function pfmerge(ctx: CommandContext, argv: readonly string[]): Reply {
     }
   }
   hllInvalidateCache(h);
-  if (cur === undefined) ctx.db.set(key, hllToString(h), ctx.now);
+  if (cur === undefined) ctx.db.set(key, hllToBytes(h), ctx.now);
   else storeExisting(ctx, key, h);
   // Valkey reports a merge as a mass PFADD.
   ctx.touched(key, "pfadd");

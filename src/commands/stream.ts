@@ -410,7 +410,10 @@ function resolveRead(ctx: CommandContext, req: ReadRequest): Resolved[] {
       out.push({ s, g, newOnly: true, gt: MAX_ID });
       continue;
     }
-    out.push({ s, g, newOnly: false, gt: strictId(arg) });
+    const id = strictId(arg);
+    // Valkey encodes `>` as the maximal ID and then tests for that value, so a group read given
+    // that ID explicitly reads new messages too.
+    out.push({ s, g, newOnly: g !== undefined && id === MAX_ID, gt: id });
   }
   return out;
 }

@@ -65,7 +65,16 @@ export function hllFromValue(v: string | Uint8Array): Hll {
   return { buf, len: v.length };
 }
 
-/** The HLL's bytes as a latin1 string, the form the keyspace stores. */
+/**
+ * A private copy of the HLL's bytes, the form the keyspace stores: Valkey creates and updates
+ * HLLs as raw sds strings (OBJECT ENCODING `raw` at any size), which Kite's `Uint8Array`
+ * storage form reports.
+ */
+export function hllToBytes(h: Hll): Uint8Array {
+  return h.buf.slice(0, h.len);
+}
+
+/** The HLL's bytes as a latin1 string. */
 export function hllToString(h: Hll): string {
   return Buffer.from(h.buf.buffer, h.buf.byteOffset, h.len).toString("latin1");
 }

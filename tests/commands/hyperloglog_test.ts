@@ -19,6 +19,17 @@ describe("PFADD", () => {
     assert.equal(t.exec("TYPE", "h"), "string");
   });
 
+  it("leaves a raw string at any size, even after a PFADD that changes nothing", () => {
+    const t = makeEngine();
+    t.exec("PFADD", "h", "a");
+    assert.equal(t.exec("OBJECT", "ENCODING", "h"), "raw");
+    t.exec("SET", "copy", t.exec("GET", "h") as string);
+    assert.equal(t.exec("OBJECT", "ENCODING", "copy"), "embstr");
+    assert.equal(t.exec("PFADD", "copy", "a"), 0);
+    assert.equal(t.exec("OBJECT", "ENCODING", "copy"), "raw");
+    assert.equal(hex(t.exec("GET", "copy")), hex(t.exec("GET", "h")));
+  });
+
   it("returns 0 when no register changes, 1 when one does", () => {
     const t = makeEngine();
     t.exec("PFADD", "h", "a");

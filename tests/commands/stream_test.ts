@@ -342,6 +342,17 @@ describe("XREADGROUP", () => {
     assert.deepEqual(t.exec("XPENDING", "s", "g"), [3, "1-0", "3-0", [["a", "2"], ["b", "1"]]]);
   });
 
+  it("reads new entries for the explicit ID 18446744073709551615-18446744073709551615, as for >", () => {
+    const t = seeded(2);
+    t.exec("XGROUP", "CREATE", "s", "g", "0");
+    const max = "18446744073709551615-18446744073709551615";
+    assert.deepEqual(t.exec("XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", max), [
+      ["s", [["1-0", ["f", "v1"]], ["2-0", ["f", "v2"]]]],
+    ]);
+    assert.deepEqual(t.exec("XPENDING", "s", "g"), [2, "1-0", "2-0", [["a", "2"]]]);
+    assert.equal(t.exec("XREAD", "STREAMS", "s", max), null);
+  });
+
   it("serves the consumer's own history, deleted entries as nil", () => {
     const t = seeded(3);
     t.exec("XGROUP", "CREATE", "s", "g", "0");

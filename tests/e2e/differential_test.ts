@@ -281,22 +281,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     },
   },
   {
-    id: "TODO(bug) hll-object-encoding",
-    reason: "Kite bug (minor): OBJECT ENCODING of a HyperLogLog of 44 bytes or less says `embstr`; Valkey " +
-      "creates HLLs with createRawStringObject, so it reports `raw` (as redis 7.0 does). Kite derives " +
-      "string encodings from the bytes and cannot tell. Accepted only when the reference's value is an " +
-      "HLL (starts with `HYLL`).",
-    matches: async (cmd, ref, kite, probe) => {
-      if (cmd.recipe !== "object" || cmd.argv[1]!.toUpperCase() !== "ENCODING") return false;
-      if (ref.bytes.toString("latin1") !== "$3\r\nraw\r\n" || kite.bytes.toString("latin1") !== "$6\r\nembstr\r\n") {
-        return false;
-      }
-      const v = await probe.ref(["GET", cmd.argv[2]!]);
-      return v.node.t === "$" && v.node.b !== null && v.node.b.length <= 44 &&
-        v.node.b.toString("latin1").startsWith("HYLL");
-    },
-  },
-  {
     id: "stream-group-counter-heuristics",
     reason: "A consumer group's entries-read is documented as a heuristic ('logical read counter'), and its " +
       "update and estimation rules changed after 7.0: Valkey 8.1 re-estimates the counter from the stream " +
@@ -362,14 +346,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     skip: (cmd) =>
       ["xreadgroup", "xclaim", "xautoclaim", "xpending", "xgroup", "xinfo"].includes(cmd.recipe) &&
       cmd.argv.slice(1).some((a) => a.includes("\x00")),
-  },
-  {
-    id: "TODO(bug) xreadgroup-max-id-is-new-messages",
-    reason: "Kite bug (edge case): Valkey's xreadCommand encodes `>` as the ID 18446744073709551615-" +
-      "18446744073709551615 and then tests for that value, so passing that explicit ID to XREADGROUP " +
-      "reads new messages exactly like `>` (it advances the group and fills the PEL); Kite treats it as a " +
-      "history read and returns nothing. Not sent: the group states would diverge.",
-    skip: (cmd) => cmd.recipe === "xreadgroup" && cmd.argv.includes("18446744073709551615-18446744073709551615"),
   },
   {
     id: "sort-stale-errno",
