@@ -40,8 +40,11 @@ export class Registry {
    */
   constructor(specs: readonly CommandSpec[]) {
     for (const spec of specs) {
-      if (this.#commands.has(spec.name)) throw new TypeError(`Cannot register command "${spec.name}": duplicate name`);
-      this.#commands.set(spec.name, resolve(spec, undefined));
+      // Lookups are case-insensitive; the declared spelling stays the command's name in replies
+      // (module commands such as FT.SEARCH are declared upper-case, as Valkey keeps them).
+      const key = spec.name.toLowerCase();
+      if (this.#commands.has(key)) throw new TypeError(`Cannot register command "${spec.name}": duplicate name`);
+      this.#commands.set(key, resolve(spec, undefined));
     }
   }
 
@@ -104,7 +107,8 @@ function validate(spec: CommandSpec, fullName: string): void {
   const fail = (why: string) => {
     throw new TypeError(`Cannot register command "${fullName}": ${why}`);
   };
-  if (spec.name !== spec.name.toLowerCase()) fail("name is not lower case");
+  // Valkey's own commands are named in lower case; only module commands keep a declared case.
+  if (spec.group !== "search" && spec.name !== spec.name.toLowerCase()) fail("name is not lower case");
   if (spec.arity === 0) fail("arity is 0");
   if (spec.flags.includes("write") && spec.flags.includes("readonly")) fail("both write and readonly");
   if (!spec.run && !spec.subcommands) fail("no handler and no subcommands");

@@ -1,15 +1,17 @@
 /**
  * The valkey-search command surface (FT.CREATE, FT.SEARCH, FT.INFO, FT.DROPINDEX, FT._LIST)
  * over hashes, with vector (HNSW/FLAT), TAG and NUMERIC attributes. valkey-search is a module,
- * so these rows are not in Valkey's command table: arity, flags and ACL categories are the
- * ones the module registers (`module_loader.cc`, `commands.h`); index names are not keys, so
- * there are no key specs. The work lives in src/search (indexes, parsers, replies) and
+ * so these rows are not in Valkey's command table: arities come from the module's command JSON
+ * (`src/commands/ft.*.json`: FT.CREATE -5, FT.SEARCH -3, FT.INFO -2, FT.DROPINDEX 2), flags and
+ * ACL categories from what it registers (`module_loader.cc`, `commands.h`); index names are
+ * not keys, so there are no key specs. FT._LIST keeps arity 1: its REGEX filter came later
+ * and is not implemented. The work lives in src/search (indexes, parsers, replies) and
  * src/vector (the vector indexes).
  *
  * @module
  */
 import type { CommandContext } from "../engine/context.ts";
-import { array, bulk, OK, type Reply } from "../protocol/reply.ts";
+import { array, bulk, error, OK, type Reply } from "../protocol/reply.ts";
 import { asReply, fail, indexNotFound } from "../search/args.ts";
 import { runSearch } from "../search/execute.ts";
 import { SearchManager } from "../search/manager.ts";
@@ -28,27 +30,28 @@ function ftSearch(ctx: CommandContext, argv: readonly string[]): Reply {
   return runSearch(ctx, argv);
 }
 
+// valkey-search checks the scope before the index: LOCAL is this node's view (the only one a
+// standalone server has); PRIMARY and CLUSTER need cluster mode with its coordinator.
 function ftInfo(ctx: CommandContext, argv: readonly string[]): Reply {
   const name = argv[1]!;
-  const idx = SearchManager.of(ctx.engine).get(ctx.db.id, name) ?? indexNotFound(name, ctx.db.id);
-  // LOCAL asks for this node's view, the only view of a standalone server.
-  for (let i = 2; i < argv.length; i++) {
-    if (argv[i]!.toUpperCase() !== "LOCAL") fail(`Unexpected parameter at position ${i}:${argv[i]}`);
+  if (argv.length > 3) return error("ERR wrong number of arguments for 'FT.INFO' command");
+  if (argv.length === 3) {
+    const scope = argv[2]!.toUpperCase();
+    if (scope === "PRIMARY" || scope === "CLUSTER") {
+      return error(`ERR ${scope} option is not valid in this configuration`);
+    }
+    if (scope !== "LOCAL") return error("ERR Invalid scope parameter. Must be LOCAL, PRIMARY or CLUSTER");
   }
+  const idx = SearchManager.of(ctx.engine).get(ctx.db.id, name) ?? indexNotFound(name, ctx.db.id);
   return infoReply(idx);
 }
 
+// valkey-search keeps the documents: RediSearch's `DD` (delete the hashes too) does not exist
+// there, and the arity of 2 rejects it before the handler runs.
 function ftDropIndex(ctx: CommandContext, argv: readonly string[]): Reply {
   const name = argv[1]!;
   const manager = SearchManager.of(ctx.engine);
-  const idx = manager.get(ctx.db.id, name) ?? indexNotFound(name, ctx.db.id);
-  let deleteDocs = false;
-  if (argv.length === 3 && argv[2]!.toUpperCase() === "DD") deleteDocs = true;
-  else if (argv.length > 2) fail(`Unexpected parameter at position 2:${argv[2]}`);
-  // RediSearch's DD also deletes the indexed hashes; they are collected before the index goes.
-  const keys = deleteDocs ? [...idx.docs()].map((d) => idx.keyOf(d)!) : [];
-  manager.drop(ctx.db.id, name);
-  for (const key of keys) if (ctx.db.delete(key)) ctx.touched(key, "del");
+  if (!manager.drop(ctx.db.id, name)) indexNotFound(name, ctx.db.id);
   return OK;
 }
 
@@ -58,23 +61,23 @@ function ftList(ctx: CommandContext): Reply {
 
 /** The FT.* commands. */
 export const SEARCH_COMMANDS: readonly CommandSpec[] = [
-  cmd("ft.create", "search", -2, "write denyoom fast", "search", [], "1.0.0", ftCreate, {
+  cmd("FT.CREATE", "search", -5, "write denyoom fast", "search", [], "1.0.0", ftCreate, {
     complexity: "Construction time O(N log N), where N is the number of indexed items",
     summary: "Creates a search index over hashes and indexes the existing ones in the background.",
   }),
-  cmd("ft.search", "search", -2, "readonly", "search", [], "1.0.0", ftSearch, {
+  cmd("FT.SEARCH", "search", -3, "readonly", "search", [], "1.0.0", ftSearch, {
     complexity: "O(log N)",
     summary: "Runs a vector (KNN), filter or hybrid query against a search index.",
   }),
-  cmd("ft.info", "search", -2, "readonly fast", "search", [], "1.0.0", ftInfo, {
+  cmd("FT.INFO", "search", -2, "readonly fast", "search", [], "1.0.0", ftInfo, {
     complexity: "O(1)",
     summary: "Describes a search index: schema, document counts, memory and backfill progress.",
   }),
-  cmd("ft.dropindex", "search", -2, "write fast", "search", [], "1.0.0", ftDropIndex, {
+  cmd("FT.DROPINDEX", "search", 2, "write fast", "search", [], "1.0.0", ftDropIndex, {
     complexity: "O(1)",
-    summary: "Deletes a search index, keeping its documents unless DD is given.",
+    summary: "Deletes a search index; the indexed hashes stay.",
   }),
-  cmd("ft._list", "search", 1, "readonly admin", "search", [], "1.0.0", ftList, {
+  cmd("FT._LIST", "search", 1, "readonly admin", "search", [], "1.0.0", ftList, {
     complexity: "O(1)",
     summary: "Lists the search indexes of the selected database.",
   }),

@@ -10,6 +10,7 @@ import type { Engine } from "../engine/engine.ts";
 import type { Command } from "../commands/spec.ts";
 import { KITE_VERSION, REDIS_COMPAT_VERSION, VALKEY_VERSION } from "./version.ts";
 import { lruClock } from "../keyspace/db.ts";
+import { searchInfoSections } from "../search/info.ts";
 
 /** Valkey's `bytesToHuman`: `100B`, `1.50K`, `2.00M`, ... with two decimals and 1024 steps. */
 export function bytesToHuman(n: number): string {
@@ -58,25 +59,33 @@ type Section = (typeof ALL_SECTIONS)[number];
 
 /**
  * Builds the INFO text for the requested section names (case-insensitive): none means
- * `default`; `all` is every section; `everything` adds module sections (Kite has none). Unknown
+ * `default`; `all` is every section; `everything` and `modules` add the module sections (the
+ * built-in valkey-search's `search_*`), which a module or section name also selects. Unknown
  * names are ignored, so an unknown-only request yields an empty string.
  */
 export function infoText(engine: Engine, args: readonly string[], now: number): string {
   const wanted = new Set<string>();
   let all = false;
+  let modules = false;
   if (args.length === 0) {
     for (const s of DEFAULT_SECTIONS) wanted.add(s);
   }
   for (const a of args) {
     const s = a.toLowerCase();
     if (s === "default") { for (const d of DEFAULT_SECTIONS) wanted.add(d); }
-    else if (s === "all" || s === "everything") all = true;
-    else wanted.add(s === "modules" ? "module_list" : s);
+    else if (s === "all" || s === "everything") {
+      all = true;
+      if (s === "everything") modules = true;
+    } else if (s === "modules") {
+      wanted.add("module_list");
+      modules = true;
+    } else wanted.add(s);
   }
   const parts: string[] = [];
   for (const s of ALL_SECTIONS) {
     if (all || wanted.has(s)) parts.push(section(engine, s, now));
   }
+  parts.push(...searchInfoSections(engine, modules ? undefined : wanted));
   return parts.join("\r\n");
 }
 

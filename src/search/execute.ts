@@ -12,12 +12,17 @@
  * visit many rejected nodes), the matching documents are scanned exactly; otherwise the HNSW
  * walk applies the filter to each node it admits as a result.
  *
+ * Error texts and their order follow valkey-search's `ft_search_parser.cc` and `search.cc`
+ * (option parsing, then the filter, the KNN clause, parameter substitution and the blob size,
+ * then range checks and unused parameters).
+ *
  * @module
  */
 import type { CommandContext } from "../engine/context.ts";
 import { typeOf } from "../keyspace/db.ts";
 import { array, bulk, int, NULL, type Reply } from "../protocol/reply.ts";
 import type { HashValue } from "../types/hash.ts";
+import { Deadline, DeadlineExceeded } from "../vector/deadline.ts";
 import { Hnsw } from "../vector/hnsw.ts";
 import type { Neighbors } from "../vector/store.ts";
 import { Args, asReply, fail, indexNotFound, ParseError, prefixed, toDouble, toInt } from "./args.ts";
@@ -68,11 +73,25 @@ export interface SearchRequest {
   readonly timeoutMs: number;
 }
 
-const VECTOR_PREFIX = "Error parsing vector similarity parameters";
+/** Prefix of errors in the `=>[KNN ...]` clause once parameters are substituted. */
+const VECTOR_PREFIX = "Error parsing vector similarity parameters: ";
+
+/** valkey-search's message when a query's time budget runs out. */
+export const TIMEOUT_MESSAGE = "Search operation cancelled due to timeout";
 
 /**
- * Parses FT.SEARCH's arguments (after the name) in valkey-search's order: index, query,
- * options, then the query string, then parameter substitution and checks.
+ * `VerifyRange` of valkey-search: the range error annotated (`; `) with the parameter's own
+ * message.
+ */
+function verifyRange(v: number, min: number, max: number, message: string): void {
+  if (v < min) throw new ParseError(`Invalid range: Value below minimum; ${message}`);
+  if (v > max) throw new ParseError(`Invalid range: Value above maximum; ${message}`);
+}
+
+/**
+ * Parses FT.SEARCH's arguments (after the name) in valkey-search's order: the index, the query
+ * string, the options (any order), then the query string's filter and KNN clause, parameter
+ * substitution, and last the range checks and unused parameters.
  */
 export function parseSearch(ctx: CommandContext, argv: readonly string[]): SearchRequest {
   const it = new Args(argv, 1);
@@ -88,13 +107,13 @@ export function parseSearch(ctx: CommandContext, argv: readonly string[]): Searc
     let withSortKeys = false;
     let timeoutMs: number = LIMITS.defaultTimeoutMs;
     let dialect = 2;
+    let needsOffsets = false;
     const params: Params = new Map();
     while (it.hasNext) {
-      const at = it.position;
       const key = it.next();
-      const k = key.toUpperCase();
+      // vmsdk's KeyValueParser names the parameter as the client wrote it.
       const value = <T>(fn: () => T): T => prefixed(`Error parsing value for the parameter \`${key}\` - `, fn);
-      switch (k) {
+      switch (key.toUpperCase()) {
         case "NOCONTENT":
           noContent = true;
           break;
@@ -108,16 +127,27 @@ export function parseSearch(ctx: CommandContext, argv: readonly string[]): Searc
         case "CONSISTENT":
         case "INCONSISTENT":
           break;
+        // VERBATIM turns off stemming of TEXT terms; an index without TEXT fields has none.
+        case "VERBATIM":
+          break;
+        // INORDER and SLOP need term offsets, which only TEXT fields record.
+        case "INORDER":
+          needsOffsets = true;
+          break;
+        case "SLOP":
+          value(() => toInt(it.next(), false));
+          needsOffsets = true;
+          break;
         case "DIALECT":
-          dialect = value(() => toInt(it.next(), true));
+          dialect = value(() => toInt(it.next(), false));
           break;
         case "TIMEOUT":
-          timeoutMs = value(() => toInt(it.next(), false));
+          timeoutMs = value(() => toInt(it.next(), false, 64));
           break;
         case "LIMIT":
           value(() => {
-            offset = toInt(it.next(), false, 53);
-            num = toInt(it.next(), false, 53);
+            offset = toInt(it.next(), false, 64);
+            num = toInt(it.next(), false, 64);
           });
           break;
         case "SORTBY": {
@@ -162,60 +192,73 @@ export function parseSearch(ctx: CommandContext, argv: readonly string[]): Searc
           });
           break;
         default:
-          throw new ParseError(`Unexpected parameter at position ${at}:${key}`);
+          throw new ParseError(`Unexpected argument \`${key}\``);
       }
     }
     // The query string: filter, then the KNN clause.
-    const [filterText, knnText] = splitQuery(query);
+    if (needsOffsets) throw new ParseError("Index does not support offsets");
+    const [filterText, split] = splitQuery(query);
+    // Nothing after `=>` is no KNN clause at all (valkey-search parses one only when present).
+    const knnText = split === undefined || split.length === 0 ? undefined : split;
     const filter = parseFilterWithPrefix(filterText, (a) => index.byAlias(a));
+    // An empty filter is not `*`: without a KNN clause there is nothing to search for.
+    if (knnText === undefined && filter === undefined && filterText.length === 0) {
+      throw new ParseError("Invalid query string syntax");
+    }
     let knn: SearchRequest["knn"];
     if (knnText !== undefined) {
-      const clause: KnnClause = prefixed(`${VECTOR_PREFIX}: \`${knnText}\`. `, () => parseKnn(knnText, params));
+      const clause: KnnClause = prefixed(`${VECTOR_PREFIX}\`${knnText}\`. `, () => parseKnn(knnText));
       const field = index.byAlias(clause.field);
       if (field === undefined) throw new ParseError(`Index field \`${clause.field}\` does not exist`);
       if (!(field instanceof VectorField)) {
         throw new ParseError(`Index field \`${clause.field}\` is not a Vector index `);
       }
-      const [k, blob] = prefixed(`${VECTOR_PREFIX}. `, () => {
+      // Substitution of k, the blob, EF_RUNTIME and AS, then the blob's size.
+      const [k, blob, ef, as] = prefixed(VECTOR_PREFIX, () => {
         const kv = toInt(substitute(params, clause.k), false);
         const b = substitute(params, clause.blob);
-        for (const [pk, p] of params) if (p.uses === 0) throw new ParseError(`Parameter \`${pk}\` not used.`);
-        return [kv, b] as const;
+        const expected = field.attr.dim * 4;
+        if (b.length !== expected) {
+          throw new ParseError(
+            `query vector blob size (${b.length}) does not match index's expected size (${expected}).`,
+          );
+        }
+        const efv = clause.ef === undefined ? undefined : toInt(substitute(params, clause.ef), false);
+        const asv = clause.as === undefined ? undefined : substitute(params, clause.as);
+        return [kv, b, efv, asv] as const;
       });
-      if (k <= 0 || k > LIMITS.maxKnn) {
-        throw new ParseError(
-          `KNN parameter must be a positive integer greater than 0 and cannot exceed ${LIMITS.maxKnn}.`,
-        );
-      }
-      if (clause.ef !== undefined && (clause.ef <= 0 || clause.ef > LIMITS.maxEfRuntime)) {
-        throw new ParseError(
+      if (ef !== undefined) {
+        verifyRange(
+          ef,
+          1,
+          LIMITS.maxEfRuntime,
           `\`EF_RUNTIME\` must be a positive integer greater than 0 and cannot exceed ${LIMITS.maxEfRuntime}.`,
         );
       }
-      knn = { field, k, ef: clause.ef, query: blob, scoreAs: clause.as ?? `__${field.attr.alias}_score` };
-    } else {
-      for (const [pk, p] of params) if (p.uses === 0) throw new ParseError(`Parameter \`${pk}\` not used.`);
+      verifyRange(
+        k,
+        1,
+        LIMITS.maxKnn,
+        `KNN parameter must be a positive integer greater than 0 and cannot exceed ${LIMITS.maxKnn}.`,
+      );
+      knn = { field, k, ef, query: blob, scoreAs: as ?? `__${field.attr.alias}_score` };
     }
-    if (timeoutMs <= 0 || timeoutMs > LIMITS.maxTimeoutMs) {
+    if (sortBy !== undefined) checkSortBy(index, sortBy, knn?.scoreAs);
+    if (timeoutMs > LIMITS.maxTimeoutMs) {
       throw new ParseError(
         `TIMEOUT must be a positive integer greater than 0 and cannot exceed ${LIMITS.maxTimeoutMs}.`,
       );
     }
     if (dialect < 2 || dialect > 4) throw new ParseError("DIALECT requires a non negative integer >=2 and <= 4");
-    if (sortBy !== undefined) checkSortBy(index, sortBy, knn?.scoreAs);
+    for (const [pk, p] of params) if (p.uses === 0) throw new ParseError(`Parameter \`${pk}\` not used.`);
     return { index, filter, knn, noContent, returns, offset, num, sortBy, withSortKeys, timeoutMs };
   });
 }
 
-function checkSortBy(index: SearchIndex, s: { name: string; desc: boolean }, scoreAs: string | undefined): void {
-  if (s.name === scoreAs) {
-    // Results come out by ascending distance; valkey-search sorts the score no other way.
-    if (s.desc) throw new ParseError(`SORTBY \`${s.name}\` supports ascending order only`);
-    return;
-  }
-  if (index.byAlias(s.name) === undefined && index.byIdentifier(s.name) === undefined) {
-    throw new ParseError(`Property \`${s.name}\` not loaded nor in schema`);
-  }
+/** SORTBY names a schema attribute (by alias), or the KNN score in either direction. */
+function checkSortBy(index: SearchIndex, s: { name: string }, scoreAs: string | undefined): void {
+  if (s.name === scoreAs) return;
+  if (index.byAlias(s.name) === undefined) throw new ParseError(`Index field \`${s.name}\` does not exist`);
 }
 
 /** One result: document key, distance (KNN) and the hash read for the reply. */
@@ -232,10 +275,34 @@ function preferExact(matches: number, size: number, ef: number, m: number): bool
   return matches * matches <= ef * 2 * m * size;
 }
 
-/** Runs FT.SEARCH. */
+/**
+ * Runs FT.SEARCH. Every long phase (filter evaluation, exact scans, graph walks, fetching,
+ * sorting) steps one deadline read from the engine's monotonic clock, so TIMEOUT cancels the
+ * work where it is; the reply is then valkey-search's timeout error (a standalone server has
+ * no partial results to return).
+ */
 export function runSearch(ctx: CommandContext, argv: readonly string[]): Reply {
-  const req = parseSearch(ctx, argv);
-  const started = ctx.engine.clock.monotonicUs();
+  const manager = SearchManager.of(ctx.engine);
+  try {
+    const req = parseSearch(ctx, argv);
+    const clock = ctx.engine.clock;
+    const deadline = new Deadline(() => clock.monotonicUs(), req.timeoutMs * 1000);
+    let reply: Reply;
+    try {
+      reply = execute(ctx, req, deadline, manager);
+    } catch (e) {
+      if (e instanceof DeadlineExceeded) fail(TIMEOUT_MESSAGE);
+      throw e;
+    }
+    manager.stats.successful++;
+    return reply;
+  } catch (e) {
+    manager.stats.failed++;
+    throw e;
+  }
+}
+
+function execute(ctx: CommandContext, req: SearchRequest, deadline: Deadline, manager: SearchManager): Reply {
   const idx = req.index;
   const db = ctx.db;
   const now = ctx.now;
@@ -244,17 +311,14 @@ export function runSearch(ctx: CommandContext, argv: readonly string[]): Reply {
   let total: number;
   if (req.knn !== undefined) {
     const { field, k, ef, query } = req.knn;
-    const expected = field.attr.dim * 4;
-    if (query.length !== expected) {
-      fail(`query vector blob size (${query.length}) does not match index's expected size (${expected}).`);
-    }
     const q = Float32Array.from(field.decode(query)!);
     const vi = field.index;
     let found: Neighbors;
     if (req.filter === undefined) {
-      found = vi.search(q, k, ef === undefined ? {} : { ef });
+      found = vi.search(q, k, ef === undefined ? { deadline } : { ef, deadline });
     } else {
       const filter = req.filter;
+      manager.stats.hybrid++;
       const efUsed = Math.max(ef ?? (vi instanceof Hnsw ? vi.efRuntime : k), k);
       const estimate = idx.estimate(filter);
       const m = vi instanceof Hnsw ? vi.m : 0;
@@ -262,23 +326,25 @@ export function runSearch(ctx: CommandContext, argv: readonly string[]): Reply {
         found = { labels: [], dists: [] };
       } else if (!(vi instanceof Hnsw) || preferExact(estimate, vi.size, efUsed, m)) {
         idx.plans.exactScan++;
-        found = vi.searchAmong(q, k, idx.collect(filter));
+        found = vi.searchAmong(q, k, idx.collect(filter, deadline), deadline);
       } else {
         idx.plans.filteredWalk++;
-        found = vi.search(q, k, { ef: efUsed, filter: (d) => idx.test(filter, d) });
+        manager.stats.inlineFiltering++;
+        found = vi.search(q, k, { ef: efUsed, filter: (d) => idx.test(filter, d), deadline });
       }
     }
     docs = found.labels;
     dists = found.dists;
     total = docs.length;
   } else {
-    docs = req.filter === undefined ? [...idx.docs()] : idx.collect(req.filter).sort((a, b) => a - b);
+    docs = req.filter === undefined ? idx.allDocs(deadline) : idx.collect(req.filter, deadline).sort((a, b) => a - b);
     total = docs.length;
   }
-  checkTimeout(ctx, started, req.timeoutMs);
+  deadline.check();
   // Fetch: the key must still be a live hash (an expired key may not be reclaimed yet).
   const hits: Hit[] = [];
   for (let i = 0; i < docs.length; i++) {
+    deadline.step();
     const key = idx.keyOf(docs[i]!);
     if (key === undefined || db.isExpired(key, now)) {
       total--;
@@ -291,36 +357,54 @@ export function runSearch(ctx: CommandContext, argv: readonly string[]): Reply {
     }
     hits.push({ key, dist: dists === undefined ? 0 : dists[i]!, hash: v as HashValue });
   }
-  if (req.sortBy !== undefined && req.sortBy.name !== req.knn?.scoreAs) sortHits(idx, hits, req.sortBy);
-  checkTimeout(ctx, started, req.timeoutMs);
+  if (req.sortBy !== undefined) sortHits(idx, hits, req.sortBy, req.knn?.scoreAs, deadline);
+  deadline.check();
   return buildReply(req, hits, total);
 }
 
-function checkTimeout(ctx: CommandContext, started: number, timeoutMs: number): void {
-  if (ctx.engine.clock.monotonicUs() - started > timeoutMs * 1000) fail("Search operation cancelled due to timeout");
-}
-
 function sortValue(idx: SearchIndex, h: Hit, name: string): string | undefined {
-  const attr = idx.byAlias(name) ?? idx.byIdentifier(name);
-  return h.hash.get(attr?.attr.identifier ?? name);
+  return h.hash.get(idx.byAlias(name)?.attr.identifier ?? name);
 }
 
-/** Sorts hits by a field: numbers numerically (NUMERIC attributes), others as byte strings. */
-function sortHits(idx: SearchIndex, hits: Hit[], s: { name: string; desc: boolean }): void {
-  const attr = idx.byAlias(s.name) ?? idx.byIdentifier(s.name);
-  const numeric = attr?.attr.type === "NUMERIC";
+/** Byte-wise order of two latin1 strings. */
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts hits as valkey-search's `ApplySorting` does: the KNN score by distance (ties by key,
+ * ascending); a NUMERIC attribute numerically (a value that does not parse counts as 0); any
+ * other attribute as byte strings; documents without the field last in either direction, and
+ * equal values keep their order. Each comparison steps the deadline.
+ */
+function sortHits(
+  idx: SearchIndex,
+  hits: Hit[],
+  s: { name: string; desc: boolean },
+  scoreAs: string | undefined,
+  deadline: Deadline,
+): void {
+  const dir = s.desc ? -1 : 1;
+  if (s.name === scoreAs) {
+    hits.sort((a, b) => {
+      deadline.step();
+      return a.dist !== b.dist ? (a.dist - b.dist) * dir : compareBytes(a.key, b.key);
+    });
+    return;
+  }
+  const numeric = idx.byAlias(s.name)?.attr.type === "NUMERIC";
   const keyed = hits.map((h) => {
     const raw = sortValue(idx, h, s.name);
-    return { h, raw, num: raw === undefined ? NaN : (toDouble(raw) ?? NaN) };
+    return { h, raw, num: raw === undefined ? 0 : (toDouble(raw) ?? 0) };
   });
-  const dir = s.desc ? -1 : 1;
+  // Array.prototype.sort is stable, so equal values keep their order.
   keyed.sort((a, b) => {
-    // Documents without a value sort last either way.
-    const am = numeric ? Number.isNaN(a.num) : a.raw === undefined;
-    const bm = numeric ? Number.isNaN(b.num) : b.raw === undefined;
-    if (am || bm) return am === bm ? 0 : am ? 1 : -1;
-    if (numeric) return (a.num - b.num) * dir;
-    return (a.raw! < b.raw! ? -1 : a.raw! > b.raw! ? 1 : 0) * dir;
+    deadline.step();
+    if (a.raw === undefined || b.raw === undefined) {
+      return a.raw === b.raw ? 0 : a.raw === undefined ? 1 : -1;
+    }
+    if (numeric) return a.num === b.num ? 0 : (a.num < b.num ? -1 : 1) * dir;
+    return compareBytes(a.raw, b.raw) * dir;
   });
   for (let i = 0; i < hits.length; i++) hits[i] = keyed[i]!.h;
 }

@@ -35,6 +35,18 @@ export function parseRecordTags(value: string, separator: string): string[] {
   return out;
 }
 
+/**
+ * V8 sizes used to estimate the memory of JS collections (64-bit, no pointer compression): a
+ * string is a 16-byte header plus one byte per latin1 char; an array element or a slot of an
+ * outer array is 8 bytes; an ordered hash table (Map, Set) costs about 24 bytes per entry at its
+ * usual load; an empty Set or array object about 64 and 32 bytes.
+ */
+const STRING_HEADER = 16;
+const SLOT = 8;
+const HASH_ENTRY = 24;
+const SET_OBJECT = 64;
+const ARRAY_OBJECT = 32;
+
 /** A TAG attribute's index. */
 export class TagField {
   /** The attribute. */
@@ -43,7 +55,10 @@ export class TagField {
   readonly byTag = new Map<string, Set<number>>();
   readonly #tagsOf: (string[] | undefined)[] = [];
   #size = 0;
-  #bytes = 0;
+  // (document, tag) pairs and their chars; distinct tags and their chars (the map's keys).
+  #members = 0;
+  #memberChars = 0;
+  #distinctChars = 0;
 
   /** @param attr the attribute */
   constructor(attr: TagAttribute) {
@@ -73,9 +88,11 @@ export class TagField {
       if (set === undefined) {
         set = new Set();
         this.byTag.set(t, set);
+        this.#distinctChars += t.length;
       }
       set.add(doc);
-      this.#bytes += t.length + 16;
+      this.#members++;
+      this.#memberChars += t.length;
     }
     this.#size++;
     return "indexed";
@@ -88,8 +105,12 @@ export class TagField {
     for (const t of tags) {
       const set = this.byTag.get(t)!;
       set.delete(doc);
-      if (set.size === 0) this.byTag.delete(t);
-      this.#bytes -= t.length + 16;
+      if (set.size === 0) {
+        this.byTag.delete(t);
+        this.#distinctChars -= t.length;
+      }
+      this.#members--;
+      this.#memberChars -= t.length;
     }
     this.#tagsOf[doc] = undefined;
     this.#size--;
@@ -100,9 +121,16 @@ export class TagField {
     return this.#tagsOf[doc];
   }
 
-  /** Bytes of indexed tag data (an estimate). */
+  /**
+   * Bytes held, estimated from V8's object sizes: per distinct tag a map entry, its key string
+   * and its document set; per (document, tag) a set entry and the document's own copy of the
+   * tag in its tag list; per document its tag list; the per-document slot array.
+   */
   memoryBytes(): number {
-    return this.#bytes;
+    const distinct = this.byTag.size;
+    return distinct * (HASH_ENTRY + STRING_HEADER + SET_OBJECT) + this.#distinctChars +
+      this.#members * (HASH_ENTRY + STRING_HEADER + SLOT) + this.#memberChars +
+      this.#size * ARRAY_OBJECT + this.#tagsOf.length * SLOT;
   }
 }
 
@@ -161,7 +189,7 @@ export class NumericField {
     return (r.loInclusive ? v >= r.lo : v > r.lo) && (r.hiInclusive ? v <= r.hi : v < r.hi);
   }
 
-  /** Bytes held. */
+  /** Bytes held: the per-document value table and the sorted (value, id) blocks. */
   memoryBytes(): number {
     return this.#values.byteLength + this.sorted.memoryBytes();
   }
@@ -242,9 +270,9 @@ export class VectorField {
     this.index.delete(doc);
   }
 
-  /** Bytes held. */
+  /** Bytes held: the vector index and the blob decoding scratch. */
   memoryBytes(): number {
-    return this.index.memoryBytes();
+    return this.index.memoryBytes() + this.#bytes.byteLength;
   }
 }
 

@@ -25,6 +25,18 @@ import type { IndexDefinition } from "./schema.ts";
 
 const MANAGERS = new WeakMap<Engine, SearchManager>();
 
+/** FT.SEARCH counters (valkey-search's `search_query` INFO section). */
+export interface QueryStats {
+  /** Queries answered with results. */
+  successful: number;
+  /** Queries answered with an error (bad arguments, unknown index, timeout). */
+  failed: number;
+  /** KNN queries with a filter. */
+  hybrid: number;
+  /** Hybrid queries run as a filtered graph walk (rather than an exact scan). */
+  inlineFiltering: number;
+}
+
 /** Per-engine search state (see the module doc). */
 export class SearchManager {
   /** The engine. */
@@ -33,6 +45,8 @@ export class SearchManager {
   sliceKeys = 4096;
   /** Milliseconds of work per backfill slice at most. */
   sliceMs = 5;
+  /** FT.SEARCH counters. */
+  readonly stats: QueryStats = { successful: 0, failed: 0, hybrid: 0, inlineFiltering: 0 };
   readonly #byDb = new Map<number, Map<string, SearchIndex>>();
   #hooked = false;
   #pendingSwap: Db | undefined;
@@ -50,6 +64,29 @@ export class SearchManager {
       MANAGERS.set(engine, m);
     }
     return m;
+  }
+
+  /** The engine's manager if FT.* has been used on it, without creating one. */
+  static peek(engine: Engine): SearchManager | undefined {
+    return MANAGERS.get(engine);
+  }
+
+  /** Every index of every database. */
+  *all(): Generator<SearchIndex> {
+    for (const m of this.#byDb.values()) yield* m.values();
+  }
+
+  /**
+   * Bytes the vectors of `key` (database `db`) occupy in that database's indexes. MEMORY USAGE
+   * adds this to the hash's own size: Kite's choice, as the index holds its own float32 copy of
+   * each vector (valkey-search's MEMORY USAGE reports the hash alone).
+   */
+  vectorBytesOf(db: number, key: string): number {
+    const m = this.#byDb.get(db);
+    if (m === undefined) return 0;
+    let n = 0;
+    for (const idx of m.values()) n += idx.vectorBytesOf(key);
+    return n;
   }
 
   /** The index `name` of database `db`. */

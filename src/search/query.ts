@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ParseError, prefixed, toInt } from "./args.ts";
+import { ParseError, prefixed } from "./args.ts";
 import { stripAscii } from "./fields.ts";
 import type { NumericField, TagField } from "./fields.ts";
 import type { NumericRange } from "./numeric.ts";
@@ -337,7 +337,10 @@ function or(prev: Filter, next: Filter): Filter {
   return { kind: "or", kids };
 }
 
-/** The `[KNN ...]` clause before parameter substitution. */
+/**
+ * The `[KNN ...]` clause before parameter substitution: valkey-search substitutes (and parses
+ * numbers) only once the whole query string is known to be well formed.
+ */
 export interface KnnClause {
   /** `k` as written (a number or `$param`). */
   readonly k: string;
@@ -345,9 +348,9 @@ export interface KnnClause {
   readonly field: string;
   /** The blob reference (`$param`). */
   readonly blob: string;
-  /** EF_RUNTIME after substitution. */
-  readonly ef: number | undefined;
-  /** AS name after substitution, or undefined. */
+  /** EF_RUNTIME as written, or undefined. */
+  readonly ef: string | undefined;
+  /** AS name as written, or undefined. */
   readonly as: string | undefined;
 }
 
@@ -368,7 +371,7 @@ export function substitute(params: Params, source: string): string {
  * Parses the text after `=>`: `[KNN k @field $blob [EF_RUNTIME n] [AS name]]`.
  * @throws {ParseError} without the `Error parsing vector similarity parameters` prefix
  */
-export function parseKnn(text: string, params: Params): KnnClause {
+export function parseKnn(text: string): KnnClause {
   if (text.length === 0) throw new ParseError("Vector query clause is missing");
   let close = -1;
   for (let p = text.length; p > 0; p--) {
@@ -400,18 +403,18 @@ export function parseKnn(text: string, params: Params): KnnClause {
   }
   if (parts.length === 3) throw new ParseError("Blob attribute argument is missing");
   const blob = parts[3]!;
-  let ef: number | undefined;
+  let ef: string | undefined;
   let as: string | undefined;
   for (let i = 4; i < parts.length;) {
     const w = parts[i]!.toUpperCase();
     if (w === "EF_RUNTIME") {
       i++;
       if (i === parts.length) throw new ParseError("EF_RUNTIME argument is missing");
-      ef = toInt(substitute(params, parts[i++]!), false);
+      ef = parts[i++]!;
     } else if (w === "AS") {
       i++;
       if (i === parts.length) throw new ParseError("AS argument is missing");
-      as = substitute(params, parts[i++]!);
+      as = parts[i++]!;
     } else {
       throw new ParseError(`Unexpected argument \`${parts[i]}\``);
     }
@@ -419,10 +422,13 @@ export function parseKnn(text: string, params: Params): KnnClause {
   return { k, field: f.slice(1), blob, ef, as };
 }
 
-/** Splits a query at `=>`: [filter text, knn text] or [query, undefined]. */
+/**
+ * Splits a query at `=>`: [filter text, knn text] or [filter text, undefined], each stripped of
+ * ASCII whitespace (error messages quote the stripped filter, as valkey-search's do).
+ */
 export function splitQuery(query: string): [string, string | undefined] {
   const at = query.indexOf("=>");
-  if (at < 0) return [query, undefined];
+  if (at < 0) return [stripAscii(query), undefined];
   return [stripAscii(query.slice(0, at)), stripAscii(query.slice(at + 2))];
 }
 

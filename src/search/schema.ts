@@ -55,16 +55,21 @@ export interface IndexDefinition {
   readonly attributes: readonly Attribute[];
 }
 
-/** valkey-search's limits (its config defaults). */
+/**
+ * valkey-search's limits: the defaults of its `max-prefixes`, `max-vector-dimensions`,
+ * `max-vector-m`, `max-vector-ef-construction`, `max-vector-ef-runtime`,
+ * `max-tag-field-length`, `max-numeric-field-length`, `max-vector-attributes` and
+ * `max-vector-knn` configs, and its default and largest TIMEOUT.
+ */
 export const LIMITS = {
   maxPrefixes: 8,
   maxDimensions: 32768,
   maxM: 2000000,
-  maxEfConstruction: 1000000,
-  maxEfRuntime: 1000000,
+  maxEfConstruction: 4096,
+  maxEfRuntime: 4096,
   maxTagFieldLength: 256,
   maxNumericFieldLength: 128,
-  maxAttributes: 1000,
+  maxAttributes: 50,
   maxKnn: 10000,
   defaultTimeoutMs: 50000,
   maxTimeoutMs: 60000,

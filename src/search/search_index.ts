@@ -6,6 +6,7 @@
  * @module
  */
 import type { HashValue } from "../types/hash.ts";
+import type { Deadline } from "../vector/deadline.ts";
 import { type Field, type FieldResult, NumericField, TagField, VectorField } from "./fields.ts";
 import type { Filter } from "./query.ts";
 import type { IndexDefinition } from "./schema.ts";
@@ -46,6 +47,7 @@ export class SearchIndex {
   readonly #docOf = new Map<string, number>();
   readonly #keyOf: (string | undefined)[] = [];
   readonly #free: number[] = [];
+  #keyChars = 0;
 
   /**
    * @param def the definition
@@ -101,10 +103,15 @@ export class SearchIndex {
     return this.#docOf.get(key);
   }
 
-  /** Every document id, in id order. */
-  *docs(): Generator<number> {
+  /** Every document id, in id order, stepping `deadline` per id slot. */
+  allDocs(deadline?: Deadline): number[] {
     const keys = this.#keyOf;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) yield i;
+    const out: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      deadline?.step();
+      if (keys[i] !== undefined) out.push(i);
+    }
+    return out;
   }
 
   /**
@@ -131,6 +138,7 @@ export class SearchIndex {
       if (isNew) {
         this.#docOf.set(key, doc);
         this.#keyOf[doc] = key;
+        this.#keyChars += key.length;
       }
     } else if (isNew) {
       this.#free.push(doc);
@@ -148,6 +156,7 @@ export class SearchIndex {
   }
 
   #forget(key: string, doc: number): void {
+    this.#keyChars -= key.length;
     this.#docOf.delete(key);
     this.#keyOf[doc] = undefined;
     this.#free.push(doc);
@@ -222,24 +231,37 @@ export class SearchIndex {
     }
   }
 
-  /** The documents matching `f`, in no particular order, each once. */
-  collect(f: Filter): number[] {
+  /**
+   * The documents matching `f`, in no particular order, each once. `deadline` is stepped per
+   * document (and per tag scanned for a prefix) so that a large evaluation can be cancelled.
+   */
+  collect(f: Filter, deadline?: Deadline): number[] {
     switch (f.kind) {
       case "tag": {
         const out = new Set<number>();
+        const add = (set: Set<number>) => {
+          deadline?.step(set.size);
+          for (const d of set) out.add(d);
+        };
         for (const q of f.tags) {
           if (!q.prefix) {
             const set = f.field.byTag.get(q.value);
-            if (set !== undefined) { for (const d of set) out.add(d); }
+            if (set !== undefined) add(set);
           } else {
-            for (const [t, set] of f.field.byTag) if (t.startsWith(q.value)) { for (const d of set) out.add(d); }
+            for (const [t, set] of f.field.byTag) {
+              deadline?.step();
+              if (t.startsWith(q.value)) add(set);
+            }
           }
         }
         return [...out];
       }
       case "num": {
         const out: number[] = [];
-        f.field.sorted.forEach(f.range, (d) => out.push(d));
+        f.field.sorted.forEach(f.range, (d) => {
+          deadline?.step();
+          out.push(d);
+        });
         return out;
       }
       case "and": {
@@ -254,21 +276,58 @@ export class SearchIndex {
             bestN = n;
           }
         }
-        if (bestN === Infinity) return [...this.docs()].filter((d) => this.test(f, d));
-        return this.collect(best).filter((d) => this.test(f, d));
+        const candidates = bestN === Infinity ? this.allDocs(deadline) : this.collect(best, deadline);
+        return this.#testAll(f, candidates, deadline);
       }
       case "or": {
         const out = new Set<number>();
-        for (const k of f.kids) for (const d of this.collect(k)) out.add(d);
+        for (const k of f.kids) for (const d of this.collect(k, deadline)) out.add(d);
         return [...out];
       }
       case "not":
-        return [...this.docs()].filter((d) => this.test(f, d));
+        return this.#testAll(f, this.allDocs(deadline), deadline);
     }
+  }
+
+  #testAll(f: Filter, candidates: number[], deadline: Deadline | undefined): number[] {
+    const out: number[] = [];
+    for (const d of candidates) {
+      deadline?.step();
+      if (this.test(f, d)) out.push(d);
+    }
+    return out;
   }
 
   /** Bytes held by the attribute indexes (FT.INFO `user_indexed_memory` per attribute). */
   fieldMemory(f: Field): number {
     return f.memoryBytes();
+  }
+
+  /**
+   * Bytes of the document table (key -> id map, id -> key array, free ids), estimated with V8's
+   * object sizes: a Map entry about 32 bytes plus its key string (16-byte header and one byte
+   * per char), 8 bytes per array element.
+   */
+  documentBytes(): number {
+    return this.#docOf.size * (32 + 16) + this.#keyChars + (this.#keyOf.length + this.#free.length) * 8;
+  }
+
+  /** Bytes the whole index holds: every attribute index and the document table. */
+  memoryBytes(): number {
+    let n = this.documentBytes();
+    for (const f of this.fields) n += f.memoryBytes();
+    return n;
+  }
+
+  /**
+   * Bytes `key`'s document occupies in the vector indexes (its vectors, slots and graph links).
+   * @returns 0 when the key is not indexed
+   */
+  vectorBytesOf(key: string): number {
+    const doc = this.#docOf.get(key);
+    if (doc === undefined) return 0;
+    let n = 0;
+    for (const f of this.fields) if (f instanceof VectorField) n += f.index.bytesOf(doc);
+    return n;
   }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Deadline } from "./deadline.ts";
 import type { KernelName, Metric } from "./distance.ts";
 import { PairHeap } from "./heap.ts";
 import { type Neighbors, type SearchOptions, type VectorIndex, VectorSlots } from "./store.ts";
@@ -90,24 +91,30 @@ export class Flat implements VectorIndex {
     if (s.size === 0 || k <= 0) return { labels: [], dists: [] };
     const filter = opts.filter;
     const q = s.setQuery(query);
-    s.scan(q, k, filter === undefined ? this.#allSlots() : this.#filteredSlots(filter), this.#heap);
+    const slots = filter === undefined ? this.#allSlots() : this.#filteredSlots(filter, opts.deadline);
+    s.scan(q, k, slots, this.#heap, opts.deadline);
     this.#heap.drainAscending(this.#ids, this.#dists);
     return s.toNeighbors(this.#ids, this.#dists, k);
   }
 
   /** The exact k nearest among `labels`. */
-  searchAmong(query: Float32Array, k: number, labels: Iterable<number>): Neighbors {
+  searchAmong(query: Float32Array, k: number, labels: Iterable<number>, deadline?: Deadline): Neighbors {
     const s = this.#s;
     if (s.size === 0 || k <= 0) return { labels: [], dists: [] };
     const q = s.setQuery(query);
-    s.scan(q, k, s.slotsOf(labels), this.#heap);
+    s.scan(q, k, s.slotsOf(labels), this.#heap, deadline);
     this.#heap.drainAscending(this.#ids, this.#dists);
     return s.toNeighbors(this.#ids, this.#dists, k);
   }
 
-  /** Bytes held. */
+  /** Bytes held: the vector slots and the result heap. */
   memoryBytes(): number {
-    return this.#s.memoryBytes();
+    return this.#s.memoryBytes() + this.#heap.byteLength;
+  }
+
+  /** Bytes the vector of `label` occupies (0 when it has none). */
+  bytesOf(label: number): number {
+    return this.#s.slotOf(label) >= 0 ? this.#s.slotBytes : 0;
   }
 
   *#allSlots(): Generator<number> {
@@ -115,10 +122,12 @@ export class Flat implements VectorIndex {
     for (let i = 0; i < top; i++) yield i;
   }
 
-  *#filteredSlots(filter: (label: number) => boolean): Generator<number> {
+  *#filteredSlots(filter: (label: number) => boolean, deadline: Deadline | undefined): Generator<number> {
     const s = this.#s;
     for (let i = 0; i < s.top; i++) {
       const l = s.labelOf[i]!;
+      // Rejected slots never reach the scan's own count, so the filter's work is counted here.
+      deadline?.step();
       if (l >= 0 && filter(l)) yield i;
     }
   }

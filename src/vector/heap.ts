@@ -23,6 +23,11 @@ export class PairHeap {
     this.#id = new Int32Array(capacity);
   }
 
+  /** Bytes of storage held. */
+  get byteLength(): number {
+    return this.#d.byteLength + this.#id.byteLength;
+  }
+
   /** Empties the heap (keeps the storage). */
   clear(): void {
     this.size = 0;

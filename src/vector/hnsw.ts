@@ -17,6 +17,7 @@
  *
  * @module
  */
+import type { Deadline } from "./deadline.ts";
 import type { KernelName, Metric } from "./distance.ts";
 import { PairHeap } from "./heap.ts";
 import { type Neighbors, type SearchOptions, type VectorIndex, VectorSlots } from "./store.ts";
@@ -210,7 +211,7 @@ export class Hnsw implements VectorIndex {
     const ef = Math.max(opts.ef ?? this.efRuntime, k);
     let cur = this.#entry;
     for (let l = this.#maxLevel; l > 0; l--) cur = this.#greedy(q, cur, l);
-    this.#searchLayer(q, cur, s.dist.pair(q, s.vecOff[cur]!), ef, 0, opts.filter, -1);
+    this.#searchLayer(q, cur, s.dist.pair(q, s.vecOff[cur]!), ef, 0, opts.filter, -1, opts.deadline);
     const ids = this.#candIds;
     const dists = this.#candDists;
     this.#res.drainAscending(ids, dists);
@@ -218,21 +219,38 @@ export class Hnsw implements VectorIndex {
   }
 
   /** The exact k nearest among `labels` (a brute-force scan of just those). */
-  searchAmong(query: Float32Array, k: number, labels: Iterable<number>): Neighbors {
+  searchAmong(query: Float32Array, k: number, labels: Iterable<number>, deadline?: Deadline): Neighbors {
     const s = this.#s;
     if (s.size === 0 || k <= 0) return { labels: [], dists: [] };
     const q = s.setQuery(query);
-    s.scan(q, k, s.slotsOf(labels), this.#res);
+    s.scan(q, k, s.slotsOf(labels), this.#res, deadline);
     const ids = this.#candIds;
     const dists = this.#candDists;
     this.#res.drainAscending(ids, dists);
     return s.toNeighbors(ids, dists, k);
   }
 
-  /** Bytes held by vectors, links and per-node arrays. */
+  /**
+   * Bytes held: the vector slots, the level-0 link table and the whole upper-level link pool
+   * (at their allocated sizes, free room included), the per-node arrays, and the search heaps
+   * and scratch.
+   */
   memoryBytes(): number {
-    return this.#s.memoryBytes() + this.#link0.byteLength + this.#upperTop * 4 + this.#level.byteLength +
-      this.#upperOff.byteLength + this.#upperLevels.byteLength + this.#deleted.byteLength + this.#visited.byteLength;
+    return this.#s.memoryBytes() + this.#link0.byteLength + this.#upper.byteLength + this.#level.byteLength +
+      this.#upperOff.byteLength + this.#upperLevels.byteLength + this.#deleted.byteLength + this.#visited.byteLength +
+      this.#cand.byteLength + this.#res.byteLength + this.#ids.byteLength;
+  }
+
+  /**
+   * Bytes the vector of `label` occupies: its slot, its level-0 links, its per-node entries and
+   * the upper-level links reserved for its levels. @returns 0 when it has no vector
+   */
+  bytesOf(label: number): number {
+    const node = this.#s.slotOf(label);
+    if (node < 0) return 0;
+    // level, upperLevels, deleted (1 byte each), upperOff and visited (4 bytes each).
+    const perNode = (this.m0 + 1) * 4 + 11;
+    return this.#s.slotBytes + perNode + this.#upperLevels[node]! * (this.m + 1) * 4;
   }
 
   /** Level-0 out-degree of every live node (tests: graph sanity). */
@@ -315,7 +333,8 @@ export class Hnsw implements VectorIndex {
   /**
    * Best-first search of one level from `ep`, leaving up to `ef` results in #res. Tombstones
    * and nodes the filter rejects are walked through but never results; `exclude` (the node
-   * being inserted) is never visited.
+   * being inserted) is never visited. `deadline` is stepped per expanded node, by the number of
+   * distances it cost.
    */
   #searchLayer(
     q: number,
@@ -325,6 +344,7 @@ export class Hnsw implements VectorIndex {
     level: number,
     filter: ((label: number) => boolean) | undefined,
     exclude: number,
+    deadline?: Deadline,
   ): void {
     const s = this.#s;
     const vecOff = s.vecOff;
@@ -378,6 +398,7 @@ export class Hnsw implements VectorIndex {
         u32[listOff + m] = vecOff[n]! << 2;
         m++;
       }
+      if (deadline !== undefined) deadline.step(m + 1);
       if (m === 0) continue;
       dist.batch(q, listOff, m, outOff);
       for (let j = 0; j < m; j++) {

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { Deadline } from "./deadline.ts";
 import { Arena, Distance, type KernelName, type Metric } from "./distance.ts";
 import { PairHeap } from "./heap.ts";
 
@@ -26,6 +27,8 @@ export interface SearchOptions {
   ef?: number;
   /** Only labels for which this returns true are results. */
   filter?: (label: number) => boolean;
+  /** Checked while the search runs; it throws to cancel the search. */
+  deadline?: Deadline;
 }
 
 /** What both vector indexes offer the search layer. */
@@ -49,9 +52,11 @@ export interface VectorIndex {
   /** The k nearest neighbours of `query`. */
   search(query: Float32Array, k: number, opts?: SearchOptions): Neighbors;
   /** The exact k nearest among `labels` (labels without a vector are skipped). */
-  searchAmong(query: Float32Array, k: number, labels: Iterable<number>): Neighbors;
-  /** Bytes of memory the index holds. */
+  searchAmong(query: Float32Array, k: number, labels: Iterable<number>, deadline?: Deadline): Neighbors;
+  /** Bytes of memory the index holds (every buffer it keeps, at its allocated size). */
   memoryBytes(): number;
+  /** Bytes one vector occupies in the index (its floats, slot maps and graph links), 0 when absent. */
+  bytesOf(label: number): number;
 }
 
 /** Options of {@link VectorSlots}. */
@@ -191,14 +196,15 @@ export class VectorSlots {
 
   /**
    * Exact k nearest of the query at `q` among `slots` (free slots are skipped). Fills `heap`
-   * (a max-heap) with at most k (distance, slot) pairs.
+   * (a max-heap) with at most k (distance, slot) pairs. `deadline` is stepped once per batch.
    */
-  scan(q: number, k: number, slots: Iterable<number>, heap: PairHeap): void {
+  scan(q: number, k: number, slots: Iterable<number>, heap: PairHeap, deadline?: Deadline): void {
     heap.clear();
     const ids: number[] = [];
     const flush = () => {
       const n = ids.length;
       if (n === 0) return;
+      deadline?.step(n);
       this.dist.batch(q, this.listOff, n, this.outOff);
       const f = this.arena.f32;
       for (let j = 0; j < n; j++) {
@@ -212,7 +218,11 @@ export class VectorSlots {
       ids.length = 0;
     };
     for (const slot of slots) {
-      if (slot < 0 || this.labelOf[slot]! < 0) continue;
+      // Skipped slots are work too (a sparse filter may skip most of them).
+      if (slot < 0 || this.labelOf[slot]! < 0) {
+        deadline?.step();
+        continue;
+      }
       this.arena.u32[this.listOff + ids.length] = this.vecOff[slot]! << 2;
       ids.push(slot);
       if (ids.length === this.batchCap) flush();
@@ -237,9 +247,20 @@ export class VectorSlots {
     }
   }
 
-  /** Bytes held: vector memory in use, per-slot and per-label maps. */
+  /**
+   * Bytes held: the whole linear memory of the arena (vectors, reserved room for INITIAL_CAP
+   * and growth, query scratch), the slot and label maps at their allocated sizes, and the free
+   * list (a JS array: one 8-byte element per entry).
+   */
   memoryBytes(): number {
-    return this.arena.usedBytes + this.vecOff.byteLength + this.labelOf.byteLength + this.#slotOf.byteLength;
+    return this.arena.byteLength + this.vecOff.byteLength + this.labelOf.byteLength + this.#slotOf.byteLength +
+      this.#tmp.byteLength + this.#free.length * 8;
+  }
+
+  /** Bytes one stored vector takes here: its floats (padded to the stride) and its map entries. */
+  get slotBytes(): number {
+    // vecOff + labelOf per slot, slotOf per label: three 4-byte entries.
+    return this.stride * 4 + 12;
   }
 
   #prepare(vector: Float32Array): Float32Array {

@@ -63,8 +63,14 @@ for (const resp of [2, 3] as const) {
       // RESP2: node-redis parses the name/value pairs; RESP3: the raw array passes through.
       if (resp === 2) assert.equal((info as { num_docs: unknown }).num_docs, 3);
       else assert.ok(Array.isArray(info) && info.includes("num_docs"));
+      // valkey-search has no DD: node-redis' `{ DD: true }` gets the wrong-arity error and
+      // nothing is dropped or deleted.
+      await assert.rejects(client.ft.dropIndex("idx", { DD: true }), /wrong number of arguments/i);
+      assert.deepEqual(await client.ft._list(), ["idx"]);
+      assert.equal(await client.exists("movie:1"), 1);
       assert.equal(await client.ft.dropIndex("idx"), "OK");
       assert.deepEqual(await client.ft._list(), []);
+      assert.equal(await client.exists("movie:1"), 1, "the documents stay");
     });
   });
 }
@@ -120,6 +126,25 @@ describe("FT.* over raw RESP", () => {
     const err = await c.call("FT.SEARCH", "missing", "*");
     assert.equal(err.type, "error");
     if (err.type === "error") assert.equal(err.value, "Index with name 'missing' not found in database 0");
+  });
+
+  it("answers valkey-search's texts for a bad option, an unknown SORTBY field and DROPINDEX ... DD", async () => {
+    const bogus = await c.call("FT.SEARCH", "i", "*", "BOGUS");
+    assert.deepEqual(bogus, { type: "error", value: "Unexpected argument `BOGUS`" });
+    const sort = await c.call("FT.SEARCH", "i", "*", "SORTBY", "nope");
+    assert.deepEqual(sort, { type: "error", value: "Index field `nope` does not exist" });
+    const dd = await c.call("FT.DROPINDEX", "i", "DD");
+    assert.equal(dd.type, "error");
+    if (dd.type === "error") assert.match(dd.value, /^ERR wrong number of arguments for 'ft\.dropindex' command$/i);
+    assert.deepEqual(await c.call("FT._LIST"), { type: "array", value: [{ type: "bulk", value: Buffer.from("i") }] });
+  });
+
+  it("reports the search INFO sections with valkey-search's field names", async () => {
+    const r = await c.call("INFO", "search");
+    assert.equal(r.type, "bulk");
+    const text = r.type === "bulk" ? r.value.toString("latin1") : "";
+    assert.match(text, /^# search_memory\r\nsearch_used_memory_bytes:\d+\r\nsearch_used_memory_human:\d+\.\d\dM\r\n/);
+    assert.match(text, /\r\nsearch_number_of_indexes:1\r\n/);
   });
 });
 

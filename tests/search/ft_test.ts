@@ -135,8 +135,15 @@ describe("FT.CREATE", () => {
     assert.deepEqual(attrs[1]!.slice(6), ["type", "TAG", "SEPARATOR", "|", "CASESENSITIVE", "1", "size", "0"]);
   });
 
+  it("has valkey-search's arity of -5, so an index needs at least one attribute word", () => {
+    const t = makeEngine();
+    assert.deepEqual(t.exec("FT.CREATE", "e", "SCHEMA", "x"), {
+      error: "ERR wrong number of arguments for 'FT.CREATE' command",
+    });
+  });
+
   const errors: [string[], string][] = [
-    [["SCHEMA"], "Index schema must have at least one attribute"],
+    [["PREFIX", "1", "p:", "SCHEMA"], "Index schema must have at least one attribute"],
     [["ON", "JSON", "SCHEMA", "x", "NUMERIC"], "JSON module is not loaded."],
     [["ON", "XML", "SCHEMA", "x", "NUMERIC"], "Bad arguments for ON: Unknown argument `XML`"],
     [["PREFIX", "3", "a", "SCHEMA"], "Bad arguments for PREFIX: `3` is outside acceptable bounds"],
@@ -303,7 +310,7 @@ describe("FT.SEARCH replies", () => {
     assert.equal((t.exec("FT.SEARCH", "idx", "@n:[0 +inf]", "NOCONTENT") as Plain[])[0], 19);
   });
 
-  it("sorts by a numeric field, a tag field, and the score (ascending only)", () => {
+  it("sorts by a numeric field, a tag field, and the score in either direction", () => {
     const t = setup();
     assert.deepEqual(keys(t.exec("FT.SEARCH", "idx", "*", "NOCONTENT", "SORTBY", "n", "DESC")), [
       "doc:3",
@@ -324,9 +331,18 @@ describe("FT.SEARCH replies", () => {
       "doc:1",
     ]);
     assert.deepEqual(keys(knn(t, "*=>[KNN 3 @vec $q AS s]", "NOCONTENT", "SORTBY", "s")), ["doc:1", "doc:2", "doc:3"]);
-    assert.deepEqual(knn(t, "*=>[KNN 3 @vec $q AS s]", "SORTBY", "s", "DESC"), {
-      error: "SORTBY `s` supports ascending order only",
-    });
+    // valkey-search orders the KNN score descending too (farthest of the k first).
+    assert.deepEqual(keys(knn(t, "*=>[KNN 3 @vec $q AS s]", "NOCONTENT", "SORTBY", "s", "DESC")), [
+      "doc:3",
+      "doc:2",
+      "doc:1",
+    ]);
+    assert.deepEqual(
+      keys(knn(t, "*=>[KNN 3 @vec $q]", "NOCONTENT", "SORTBY", "__vec_score", "DESC", "LIMIT", "0", "1")),
+      [
+        "doc:3",
+      ],
+    );
     assert.deepEqual(knn(t, "*=>[KNN 2 @vec $q AS s]", "NOCONTENT", "SORTBY", "n", "WITHSORTKEYS"), [
       2,
       "doc:1",
@@ -428,10 +444,10 @@ describe("FT.SEARCH replies", () => {
   });
 
   const errors: [string[], string][] = [
-    [["*=>[KNN 2 @vec $q]"], "Error parsing vector similarity parameters. Parameter q not found."],
+    [["*=>[KNN 2 @vec $q]"], "Error parsing vector similarity parameters: Parameter q not found."],
     [
       ["*=>[KNN 2 @vec $q]", "PARAMS", "2", "q", "abc"],
-      "query vector blob size (3) does not match index's expected size (12).",
+      "Error parsing vector similarity parameters: query vector blob size (3) does not match index's expected size (12).",
     ],
     [
       ["*=>[KNN 2 @vec $q]", "PARAMS", "3", "q", "x", "y"],
@@ -441,26 +457,40 @@ describe("FT.SEARCH replies", () => {
       ["*=>[KNN 2 @vec $q]", "PARAMS", "4", "q", "x", "q", "y"],
       "Error parsing value for the parameter `PARAMS` - Parameter q is already defined.",
     ],
-    [
-      ["*=>[KNN 2 @vec $q]", "PARAMS", "4", "q", v(1, 2, 3), "z", "y"],
-      "Error parsing vector similarity parameters. Parameter `z` not used.",
-    ],
+    [["*=>[KNN 2 @vec $q]", "PARAMS", "4", "q", v(1, 2, 3), "z", "y"], "Parameter `z` not used."],
     [["*", "PARAMS", "2", "z", "y"], "Parameter `z` not used."],
     [
       ["*=>[KNN 0 @vec $q]", "PARAMS", "2", "q", v(1, 2, 3)],
-      "KNN parameter must be a positive integer greater than 0 and cannot exceed 10000.",
+      "Invalid range: Value below minimum; KNN parameter must be a positive integer greater than 0 and cannot exceed 10000.",
     ],
     [
       ["*=>[KNN 10001 @vec $q]", "PARAMS", "2", "q", v(1, 2, 3)],
-      "KNN parameter must be a positive integer greater than 0 and cannot exceed 10000.",
+      "Invalid range: Value above maximum; KNN parameter must be a positive integer greater than 0 and cannot exceed 10000.",
     ],
     [
       ["*=>[KNN x @vec $q]", "PARAMS", "2", "q", v(1, 2, 3)],
-      "Error parsing vector similarity parameters. `x` is not a valid numeric value",
+      "Error parsing vector similarity parameters: `x` is not a valid numeric value",
     ],
     [
       ["*=>[KNN 2 @vec $q EF_RUNTIME 0]", "PARAMS", "2", "q", v(1, 2, 3)],
-      "`EF_RUNTIME` must be a positive integer greater than 0 and cannot exceed 1000000.",
+      "Invalid range: Value below minimum; `EF_RUNTIME` must be a positive integer greater than 0 and cannot exceed 4096.",
+    ],
+    [
+      ["*=>[KNN 2 @vec $q EF_RUNTIME $e]", "PARAMS", "4", "q", v(1, 2, 3), "e", "4097"],
+      "Invalid range: Value above maximum; `EF_RUNTIME` must be a positive integer greater than 0 and cannot exceed 4096.",
+    ],
+    [
+      ["*=>[KNN 2 @vec $q EF_RUNTIME x]", "PARAMS", "2", "q", v(1, 2, 3)],
+      "Error parsing vector similarity parameters: `x` is not a valid numeric value",
+    ],
+    [
+      ["*=>[KNN 2 @vec $q EF_RUNTIME $e]", "PARAMS", "2", "q", v(1, 2, 3)],
+      "Error parsing vector similarity parameters: Parameter e not found.",
+    ],
+    // The blob is checked before EF_RUNTIME and k's range.
+    [
+      ["*=>[KNN 0 @vec $q EF_RUNTIME 0]", "PARAMS", "2", "q", "ab"],
+      "Error parsing vector similarity parameters: query vector blob size (2) does not match index's expected size (12).",
     ],
     [["*=>[KNN 2 @tag $q]", "PARAMS", "2", "q", v(1, 2, 3)], "Index field `tag` is not a Vector index "],
     [["*=>[KNN 2 @nope $q]", "PARAMS", "2", "q", v(1, 2, 3)], "Index field `nope` does not exist"],
@@ -468,15 +498,26 @@ describe("FT.SEARCH replies", () => {
     [["@tag:{a=>[KNN 2 @vec $q]"], "Invalid filter expression: `@tag:{a`. Missing closing TAG bracket, '}'"],
     [["*", "DIALECT", "1"], "DIALECT requires a non negative integer >=2 and <= 4"],
     [["*", "DIALECT", "x"], "Error parsing value for the parameter `DIALECT` - `x` is not a valid numeric value"],
+    [["*", "dialect", "-2"], "Error parsing value for the parameter `dialect` - `-2` is outside acceptable bounds"],
     [["*", "TIMEOUT", "60001"], "TIMEOUT must be a positive integer greater than 0 and cannot exceed 60000."],
+    [["*", "TIMEOUT", "-1"], "Error parsing value for the parameter `TIMEOUT` - `-1` is outside acceptable bounds"],
     [["*", "LIMIT", "1"], "Error parsing value for the parameter `LIMIT` - Missing argument"],
-    [["*", "NOCONTENT", "BOGUS"], "Unexpected parameter at position 4:BOGUS"],
+    [["*", "LIMIT", "-1", "5"], "Error parsing value for the parameter `LIMIT` - `-1` is outside acceptable bounds"],
+    [["*", "NOCONTENT", "BOGUS"], "Unexpected argument `BOGUS`"],
+    [["*", "WITHSCORES"], "Unexpected argument `WITHSCORES`"],
+    [["*", "INORDER"], "Index does not support offsets"],
+    [["*", "SLOP", "2"], "Index does not support offsets"],
+    [["*", "SLOP", "x"], "Error parsing value for the parameter `SLOP` - `x` is not a valid numeric value"],
+    [[""], "Invalid query string syntax"],
+    [["  "], "Invalid query string syntax"],
+    [[" => "], "Invalid query string syntax"],
     [
       ["*", "RETURN", "1", "n", "AS", "m"],
       "Error parsing value for the parameter `RETURN` - Unexpected parameter `AS` ",
     ],
-    [["*", "SORTBY", "zzz"], "Property `zzz` not loaded nor in schema"],
-    [[], "Missing argument"],
+    [["*", "SORTBY", "zzz"], "Index field `zzz` does not exist"],
+    // The score alias exists only in KNN queries.
+    [["*", "SORTBY", "__vec_score"], "Index field `__vec_score` does not exist"],
   ];
   for (const [args, msg] of errors) {
     it(`answers ${JSON.stringify(msg)} for ${args.map((a) => a.length > 20 ? "<blob>" : a).join(" ")}`, () => {
@@ -485,9 +526,35 @@ describe("FT.SEARCH replies", () => {
     });
   }
 
-  it("rejects FT.SEARCH without arguments with Valkey's arity error", () => {
+  it("rejects FT.SEARCH without a query with Valkey's arity error (valkey-search's arity is -3)", () => {
     const t = setup();
-    assert.deepEqual(t.exec("FT.SEARCH"), { error: "ERR wrong number of arguments for 'ft.search' command" });
+    assert.deepEqual(t.exec("FT.SEARCH", "idx"), { error: "ERR wrong number of arguments for 'FT.SEARCH' command" });
+  });
+
+  it("treats an empty clause after => as no KNN clause", () => {
+    const t = setup();
+    assert.deepEqual(keys(t.exec("FT.SEARCH", "idx", "@tag:{b} =>", "NOCONTENT")), ["doc:1", "doc:2"]);
+  });
+
+  it("accepts VERBATIM, which only affects TEXT terms, and the cluster shard options", () => {
+    const t = setup();
+    assert.deepEqual(
+      keys(t.exec("FT.SEARCH", "idx", "@tag:{b}", "VERBATIM", "LOCALONLY", "SOMESHARDS", "INCONSISTENT", "NOCONTENT")),
+      ["doc:1", "doc:2"],
+    );
+  });
+
+  it("counts queries in INFO's search_query section", () => {
+    const t = setup();
+    knn(t, "@tag:{b}=>[KNN 2 @vec $q]", "NOCONTENT");
+    knn(t, "*=>[KNN 2 @vec $q]", "NOCONTENT");
+    t.exec("FT.SEARCH", "idx", "*", "BOGUS");
+    t.exec("FT.SEARCH", "nope", "*");
+    const text = t.exec("INFO", "search_query") as string;
+    assert.match(text, /^# search_query\r\n/);
+    assert.match(text, /\r\nsearch_successful_requests_count:2\r\n/);
+    assert.match(text, /\r\nsearch_failure_requests_count:2\r\n/);
+    assert.match(text, /\r\nsearch_hybrid_requests_count:1\r\n/);
   });
 });
 
@@ -547,6 +614,23 @@ describe("FT.INFO", () => {
     assert.deepEqual(t.exec("FT.INFO", "nope"), { error: "Index with name 'nope' not found in database 0" });
     assert.equal((t.exec("FT.INFO", "idx", "LOCAL") as Plain[])[1], "idx");
   });
+
+  it("answers valkey-search's standalone errors for the scope argument", () => {
+    const t = setup();
+    assert.deepEqual(t.exec("FT.INFO", "idx", "local"), t.exec("FT.INFO", "idx"));
+    assert.deepEqual(t.exec("FT.INFO", "idx", "PRIMARY"), {
+      error: "ERR PRIMARY option is not valid in this configuration",
+    });
+    assert.deepEqual(t.exec("FT.INFO", "idx", "cluster"), {
+      error: "ERR CLUSTER option is not valid in this configuration",
+    });
+    assert.deepEqual(t.exec("FT.INFO", "nope", "GLOBAL"), {
+      error: "ERR Invalid scope parameter. Must be LOCAL, PRIMARY or CLUSTER",
+    });
+    assert.deepEqual(t.exec("FT.INFO", "idx", "LOCAL", "x"), {
+      error: "ERR wrong number of arguments for 'FT.INFO' command",
+    });
+  });
 });
 
 describe("FT.DROPINDEX", () => {
@@ -558,14 +642,17 @@ describe("FT.DROPINDEX", () => {
     assert.deepEqual(t.exec("FT.DROPINDEX", "idx"), { error: "Index with name 'idx' not found in database 0" });
   });
 
-  it("deletes the indexed hashes with DD, and only those", () => {
+  it("rejects RediSearch's DD with a wrong-arity error and keeps both the index and the documents", () => {
     const t = setup();
-    t.exec("HSET", "doc:x", "other", "1");
-    t.exec("HSET", "other:1", "n", "1");
-    assert.equal(t.exec("FT.DROPINDEX", "idx", "DD"), "OK");
-    assert.equal(t.exec("EXISTS", "doc:1", "doc:2", "doc:3"), 0);
-    assert.equal(t.exec("EXISTS", "doc:x", "other:1"), 2);
-    assert.deepEqual(t.exec("FT.DROPINDEX", "idx", "XX"), { error: "Index with name 'idx' not found in database 0" });
+    // valkey-search's FT.DROPINDEX has arity 2. Valkey prints a module command under its declared
+    // (upper-case) name; Kite's registry prints command names in lower case.
+    const arity = /^ERR wrong number of arguments for 'ft\.dropindex' command$/i;
+    const r = t.exec("FT.DROPINDEX", "idx", "DD") as { error: string };
+    assert.match(r.error, arity);
+    assert.match((t.exec("FT.DROPINDEX") as { error: string }).error, arity);
+    assert.deepEqual(t.exec("FT._LIST"), ["idx"]);
+    assert.equal(t.exec("EXISTS", "doc:1", "doc:2", "doc:3"), 3);
+    assert.equal((knn(t, "*=>[KNN 3 @vec $q]", "NOCONTENT") as Plain[])[0], 3);
   });
 });
 
@@ -626,6 +713,41 @@ describe("Index maintenance", () => {
     assert.deepEqual(ids(t), ["doc:9", "doc:2", "doc:3"]);
     t.exec("COPY", "doc:9", "doc:10");
     assert.deepEqual(ids(t).slice(0, 2).sort(), ["doc:10", "doc:9"]);
+  });
+
+  it("follows RENAME and COPY REPLACE onto an indexed key, and a non-hash renamed over one", () => {
+    const t = setup();
+    t.exec("HSET", "tmp", "vec", v(0, 1, 0.1), "tag", "renamed");
+    t.exec("RENAME", "tmp", "doc:1");
+    assert.deepEqual(filtered(t, "@tag:{a}"), [], "the old document is replaced");
+    assert.deepEqual(filtered(t, "@tag:{renamed}"), ["doc:1"]);
+    assert.equal(info(t).get("num_docs"), 3);
+    t.exec("COPY", "doc:3", "doc:2", "REPLACE");
+    assert.deepEqual(filtered(t, "@tag:{c}"), ["doc:2", "doc:3"]);
+    t.exec("SET", "str", "x");
+    t.exec("RENAME", "str", "doc:3");
+    assert.deepEqual(filtered(t, "*"), ["doc:1", "doc:2"]);
+    assert.equal(info(t).get("num_docs"), 2);
+  });
+
+  it("follows FLUSHALL ASYNC and FLUSHDB ASYNC like their synchronous forms", () => {
+    const t = setup();
+    t.exec("FLUSHDB", "ASYNC");
+    assert.deepEqual(t.exec("FT._LIST"), []);
+    const u = setup();
+    u.exec("FLUSHALL", "ASYNC");
+    assert.deepEqual(u.exec("FT._LIST"), []);
+    assert.equal(u.exec("DBSIZE"), 0);
+  });
+
+  it("follows a key a Lua script finds expired, and one a script deletes", () => {
+    const t = setup();
+    t.exec("PEXPIRE", "doc:1", "10");
+    t.clock.advance(20);
+    assert.equal(t.exec("EVAL", "return redis.call('EXISTS', KEYS[1])", 1, "doc:1"), 0);
+    assert.equal(info(t).get("num_docs"), 2, "reclaimed by the script's lookup");
+    t.exec("EVAL", "redis.call('DEL', KEYS[1]) redis.call('HSET', KEYS[2], 'tag', 'lua')", 2, "doc:2", "doc:6");
+    assert.deepEqual(filtered(t, "*"), ["doc:3", "doc:6"]);
   });
 
   it("follows MOVE between databases with their own indexes", () => {

@@ -6,7 +6,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ParseError } from "../../src/search/args.ts";
-import { type Filter, type Params, parseFilter, parseKnn, parseQueryTags, splitQuery } from "../../src/search/query.ts";
+import {
+  type Filter,
+  type Params,
+  parseFilter,
+  parseKnn,
+  parseQueryTags,
+  splitQuery,
+  substitute,
+} from "../../src/search/query.ts";
 import { NumericField, TagField, VectorField } from "../../src/search/fields.ts";
 
 const tag = new TagField({ type: "TAG", identifier: "t", alias: "tag", separator: ",", caseSensitive: false });
@@ -148,9 +156,9 @@ describe("parseQueryTags", () => {
 describe("parseKnn", () => {
   const params = (o: Record<string, string>): Params =>
     new Map(Object.entries(o).map(([k, v]) => [k, { uses: 0, value: v }]));
-  const knnError = (s: string, p: Params = new Map()) => {
+  const knnError = (s: string) => {
     try {
-      parseKnn(s, p);
+      parseKnn(s);
     } catch (e) {
       assert.ok(e instanceof ParseError);
       return e.message;
@@ -158,23 +166,29 @@ describe("parseKnn", () => {
     assert.fail(`no error for ${s}`);
   };
 
-  it("reads k, the field, the blob reference, EF_RUNTIME and AS in either order", () => {
-    const p = params({ ef: "40", name: "dist" });
-    assert.deepEqual(parseKnn("[KNN 10 @vec $q EF_RUNTIME $ef AS $name]", p), {
+  it("reads k, the field, the blob reference, EF_RUNTIME and AS in either order, unsubstituted", () => {
+    assert.deepEqual(parseKnn("[KNN 10 @vec $q EF_RUNTIME $ef AS $name]"), {
       k: "10",
       field: "vec",
       blob: "$q",
-      ef: 40,
-      as: "dist",
+      ef: "$ef",
+      as: "$name",
     });
-    assert.equal(p.get("ef")!.uses, 1);
-    assert.deepEqual(parseKnn("  [ knn 3  @vec  $q AS s EF_RUNTIME 5 ]  ", new Map()), {
+    assert.deepEqual(parseKnn("  [ knn 3  @vec  $q AS s EF_RUNTIME 5 ]  "), {
       k: "3",
       field: "vec",
       blob: "$q",
-      ef: 5,
+      ef: "5",
       as: "s",
     });
+  });
+
+  it("substitutes $name from PARAMS, counting each use, and reports a missing one", () => {
+    const p = params({ ef: "40" });
+    assert.equal(substitute(p, "$ef"), "40");
+    assert.equal(substitute(p, "7"), "7");
+    assert.equal(p.get("ef")!.uses, 1);
+    assert.throws(() => substitute(p, "$e"), (e) => e instanceof ParseError && e.message === "Parameter e not found.");
   });
 
   it("reports each KNN clause error", () => {
@@ -191,8 +205,6 @@ describe("parseKnn", () => {
     assert.equal(knnError("[KNN 1 @v $q EF_RUNTIME]"), "EF_RUNTIME argument is missing");
     assert.equal(knnError("[KNN 1 @v $q AS]"), "AS argument is missing");
     assert.equal(knnError("[KNN 1 @v $q FOO 1]"), "Unexpected argument `FOO`");
-    assert.equal(knnError("[KNN 1 @v $q EF_RUNTIME $e]"), "Parameter e not found.");
-    assert.equal(knnError("[KNN 1 @v $q EF_RUNTIME x]"), "`x` is not a valid numeric value");
   });
 });
 
