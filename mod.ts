@@ -109,6 +109,10 @@ export interface FetchHandler {
  *
  * Without a token (option or `http-token` config) every request has full access: set one
  * whenever the handler is reachable by others.
+ *
+ * On Deno, opt in to `Deno.serve`'s corrected `request.signal` (`"unstable": ["no-legacy-abort"]`
+ * in deno.json, or `--unstable-no-legacy-abort`): the gateway watches the signal while a
+ * blocking command waits, and the legacy signal makes Deno print a one-time warning.
  * @param opts engine options (config values) and gateway options (tokens)
  * @example
  * ```ts

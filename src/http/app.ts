@@ -96,6 +96,23 @@ class HttpFailure {
   }
 }
 
+/** What the request frame settles before a body is read. */
+interface Start {
+  readonly access: Access;
+  /** `Upstash-Encoding: base64`. */
+  readonly b64: boolean;
+  /** Monotonic ms by which the request must be done (Infinity: no limit). */
+  readonly deadline: number;
+}
+
+/** What a command endpoint's body receives from the common frame. */
+interface CommandArgs {
+  /** The body text (latin1 bytes for path-style values); undefined when none was read. */
+  readonly body: string | undefined;
+  readonly scope: RunScope;
+  readonly b64: boolean;
+}
+
 /** A body read waiting against the request deadline. */
 interface PendingRead {
   readonly deadline: number;
@@ -128,19 +145,25 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
   let watchdog: { cancel(): void } | undefined;
   let closing = false;
 
-  // The sync token: this run's id and a counter of key modifications, so it changes after every
-  // write, whichever door the write came through.
+  // The sync token: this run's id and a sequence number that moves whenever the data changed
+  // since the last response, whichever door the write came through. Key writes are counted by a
+  // listener (removed again by close(), or every gateway ever made on a long-lived engine would
+  // stay on its write path); FLUSHDB, FLUSHALL, SWAPDB and script loads fire no key event but
+  // move the engine's dirty counter, which is watched too.
   const runTag = engine.runId.slice(0, 12);
   let writes = 0;
-  engine.onKeyModified(() => {
+  const unhookWrites = engine.onKeyModified(() => {
     writes++;
   });
-  let token = "";
-  let tokenAt = -1;
+  let seq = 0;
+  let seenWrites = 0;
+  let seenDirty = engine.dirty;
+  let token = `${runTag}-0`;
   const syncToken = () => {
-    if (tokenAt !== writes) {
-      tokenAt = writes;
-      token = `${runTag}-${writes}`;
+    if (writes !== seenWrites || engine.dirty !== seenDirty) {
+      seenWrites = writes;
+      seenDirty = engine.dirty;
+      token = `${runTag}-${++seq}`;
     }
     return token;
   };
@@ -176,10 +199,14 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
   const fail = (req: Request, endpoint: string, f: HttpFailure): Response =>
     respond(req, endpoint, f.status, errorBody(f.msg));
 
-  /** Bounds the body reads in flight by the request timeout, with one lazy periodic check. */
-  const watch = (p: PendingRead) => {
-    pendingReads.add(p);
-    if (watchdog !== undefined) return;
+  /** The answer to an unexpected exception: logged, and a JSON 500 as every gateway error. */
+  const internalError = (req: Request, e: unknown): Response => {
+    engine.log("warning", `HTTP gateway internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    return respond(req, "other", 500, errorBody(E.INTERNAL));
+  };
+
+  /** Fails the body reads that are past their deadline; runs while any read is pending. */
+  const startWatchdog = () => {
     watchdog = engine.scheduler.every(100, () => {
       const now = monotonicMs(engine);
       for (const r of pendingReads) {
@@ -199,40 +226,43 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
    * Reads the request body within the size limit and the request deadline.
    * @param mode "text" for JSON (UTF-8 decoded), "bytes" for a raw path-style value (latin1)
    */
-  const readBody = async (req: Request, mode: "text" | "bytes", deadline: number): Promise<string> => {
+  const readBody = (req: Request, mode: "text" | "bytes", deadline: number): Promise<string> => {
     const max = engine.config.num("http-max-body");
     const tooLarge = () => new HttpFailure(413, fmt(HTTP_E.BODY_TOO_LARGE, String(max)));
     const declared = req.headers.get("content-length");
-    if (declared !== null && Number(declared) > max) {
-      // Drain nothing: the connection is answered at once and the runtime discards the rest.
-      throw tooLarge();
-    }
-    let read: Promise<string>;
-    if (declared !== null || req.body === null) {
-      read = mode === "text" ? req.text() : req.arrayBuffer().then((b) => Buffer.from(b).toString("latin1"));
-    } else {
-      read = readStream(req.body, max, mode, tooLarge);
-    }
-    if (deadline === Infinity) return await read;
-    let pending: PendingRead | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      pending = { deadline, fail: reject };
+    // Drain nothing: the request is answered at once and the runtime discards the rest.
+    if (declared !== null && Number(declared) > max) return Promise.reject(tooLarge());
+    // With a declared length the runtime's own reader is used (Deno.serve and Bun.serve hand a
+    // buffered body over without a stream); req.body is not touched, as that would force one.
+    const read = declared !== null || req.body === null
+      ? mode === "text" ? req.text() : req.arrayBuffer().then((b) => Buffer.from(b).toString("latin1"))
+      : readStream(req.body, max, mode, tooLarge);
+    if (deadline === Infinity) return read;
+    // One promise settled by whichever comes first, the body or the watchdog: cheaper than a
+    // Promise.race with a timeout promise on every request.
+    return new Promise<string>((resolve, reject) => {
+      const pending: PendingRead = {
+        deadline,
+        fail: (f) => {
+          reject(f);
+          req.body?.cancel().catch(() => {});
+        },
+      };
+      pendingReads.add(pending);
+      if (watchdog === undefined) startWatchdog();
+      read.then((text) => {
+        pendingReads.delete(pending);
+        resolve(text);
+      }, (e: unknown) => {
+        pendingReads.delete(pending);
+        reject(e);
+      });
     });
-    watch(pending!);
-    try {
-      return await Promise.race([read, timeout]);
-    } catch (e) {
-      if (e instanceof HttpFailure && e.status === 408) req.body?.cancel().catch(() => {});
-      throw e;
-    } finally {
-      pendingReads.delete(pending!);
-    }
   };
 
   /** Authenticates and sets up a request: access level, encoding, deadline. */
-  const begin = (c: Context<Env>): { access: Access; b64: boolean; deadline: number } | HttpFailure => {
+  const begin = (req: Request): Start | HttpFailure => {
     if (closing) return new HttpFailure(503, HTTP_E.CLOSING);
-    const req = c.req.raw;
     const access = authorize(presentedToken(req.headers.get("authorization"), req.url), tokens());
     if (access === undefined) return new HttpFailure(401, HTTP_E.UNAUTHORIZED);
     const enc = req.headers.get("upstash-encoding");
@@ -244,8 +274,8 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
     };
   };
 
-  const openSession = (c: Context<Env>, access: Access): Session => {
-    const s = engine.openSession({ via: "http", resp: 2, addr: c.env?.remote ?? "" });
+  const openSession = (remote: string, access: Access): Session => {
+    const s = engine.openSession({ via: "http", resp: 2, addr: remote });
     s.user = USER_OF[access];
     return s;
   };
@@ -264,115 +294,95 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
     return "release" in r ? awaitBlocked(r, req) : r;
   };
 
-  /** The common frame of command endpoints: auth, body, session, status counting. */
+  /**
+   * The common frame of command endpoints: auth, body, session, status counting. Exceptions
+   * become JSON answers here, so the endpoints served without hono's router (below) need no
+   * error handler of their own.
+   */
   const command = async (
-    c: Context<Env>,
+    req: Request,
+    remote: string,
     endpoint: string,
     bodyMode: "text" | "bytes" | "none",
-    fn: (args: { body: string | undefined; scope: RunScope; b64: boolean; req: Request }) => Promise<Response>,
+    fn: (args: CommandArgs) => Response | Promise<Response>,
   ): Promise<Response> => {
-    const start = begin(c);
-    if (start instanceof HttpFailure) return fail(c.req.raw, endpoint, start);
-    let body: string | undefined;
-    if (bodyMode !== "none") {
-      try {
-        body = await readBody(c.req.raw, bodyMode, start.deadline);
-      } catch (e) {
-        if (e instanceof HttpFailure) return fail(c.req.raw, endpoint, e);
-        throw e;
-      }
-    }
-    const session = openSession(c, start.access);
     try {
-      return await fn({ body, scope: scopeOf(session, start.access, start.deadline), b64: start.b64, req: c.req.raw });
+      const start = begin(req);
+      if (start instanceof HttpFailure) return fail(req, endpoint, start);
+      const body = bodyMode === "none" ? undefined : await readBody(req, bodyMode, start.deadline);
+      const session = openSession(remote, start.access);
+      try {
+        return await fn({ body, scope: scopeOf(session, start.access, start.deadline), b64: start.b64 });
+      } finally {
+        // Out-of-band replies the request's commands queued for after their reply (MONITOR lines,
+        // tracking invalidations) go out now; then the session is gone.
+        engine.afterReply(session);
+        engine.closeSession(session);
+      }
     } catch (e) {
-      if (e instanceof HttpFailure) return fail(c.req.raw, endpoint, e);
-      throw e;
-    } finally {
-      // Out-of-band replies the request's commands queued for after their reply (MONITOR lines,
-      // tracking invalidations) go out now; then the session is gone.
-      engine.afterReply(session);
-      engine.closeSession(session);
+      if (e instanceof HttpFailure) return fail(req, endpoint, e);
+      return internalError(req, e);
     }
   };
 
   /** RESP2 bytes instead of JSON (`Upstash-Response-Format: resp2`), validated per the spec. */
-  const respFormat = (c: Context<Env>, b64: boolean): "json" | "resp2" => {
-    const f = c.req.header("upstash-response-format");
-    if (f === undefined || f.toLowerCase() === "json") return "json";
-    if (f.toLowerCase() !== "resp2") {
-      throw new HttpFailure(400, fmt(HTTP_E.FORMAT, f));
-    }
+  const respFormat = (req: Request, b64: boolean): "json" | "resp2" => {
+    const f = req.headers.get("upstash-response-format");
+    if (f === null) return "json";
+    const lower = f.toLowerCase();
+    if (lower === "json") return "json";
+    if (lower !== "resp2") throw new HttpFailure(400, fmt(HTTP_E.FORMAT, f));
     if (b64) throw new HttpFailure(400, fmt(HTTP_E.FORMAT_CONFLICT, "Upstash-Encoding: base64"));
     return "resp2";
   };
 
-  const single = async (
-    c: Context<Env>,
-    endpoint: string,
-    argv: readonly string[],
-    scope: RunScope,
-    b64: boolean,
-    req: Request,
-  ): Promise<Response> => {
-    const format = respFormat(c, b64);
-    const r = run(scope, argv, req);
-    const reply = r instanceof Promise ? await r : r;
+  const answer = (req: Request, endpoint: string, format: "json" | "resp2", reply: Reply, b64: boolean): Response => {
     const status = reply.t === "error" ? 400 : 200;
     if (format === "resp2") {
       count(endpoint, status);
       return new Response(encodeReply(reply, 2) as Uint8Array<ArrayBuffer>, {
         status,
-        headers: headersOf(c.req.raw, "application/octet-stream"),
+        headers: headersOf(req, "application/octet-stream"),
       });
     }
-    return respond(c.req.raw, endpoint, status, singleBody(reply, b64));
+    return respond(req, endpoint, status, singleBody(reply, b64));
   };
 
-  // Preflight: browsers call the gateway directly (read-only tokens).
-  app.options("*", (c) => {
-    count("options", 204);
-    return c.body(null, 204, {
-      ...CORS_HEADERS,
-      "access-control-allow-methods": ALLOW_METHODS,
-      "access-control-allow-headers": c.req.header("access-control-request-headers") ?? ALLOW_HEADERS,
-      "access-control-max-age": "86400",
-    });
-  });
-
-  root.get("/healthz", (c) => {
-    if (closing) return respond(c.req.raw, "/healthz", 503, errorBody(HTTP_E.CLOSING));
-    return respond(c.req.raw, "/healthz", 200, '{"status":"ok"}');
-  });
-
-  root.get("/metrics", (c) => {
-    const start = begin(c);
-    if (start instanceof HttpFailure) return fail(c.req.raw, "/metrics", start);
-    return respond(
-      c.req.raw,
-      "/metrics",
-      200,
-      metricsText(engine, requests),
-      "text/plain; version=0.0.4; charset=utf-8",
-    );
-  });
+  /** One command; answered synchronously unless it blocks. */
+  const single = (
+    req: Request,
+    endpoint: string,
+    argv: readonly string[],
+    scope: RunScope,
+    b64: boolean,
+  ): Response | Promise<Response> => {
+    const format = respFormat(req, b64);
+    const r = run(scope, argv, req);
+    return r instanceof Promise
+      ? r.then((reply) => answer(req, endpoint, format, reply, b64))
+      : answer(req, endpoint, format, r, b64);
+  };
 
   // One command as a JSON array. No Content-Type is required: curl -d sends form encoding.
-  root.post("/", (c) =>
-    command(c, "/", "text", ({ body, scope, b64, req }) => {
+  const postCommand = (req: Request, remote: string): Promise<Response> =>
+    command(req, remote, "/", "text", ({ body, scope, b64 }) => {
       const cmd = parseJson(body!, parseCommand);
-      return single(c, "/", new ArgvBuilder(body!).argv(cmd), scope, b64, req);
-    }));
+      return single(req, "/", new ArgvBuilder(body!).argv(cmd), scope, b64);
+    });
 
-  root.post("/pipeline", (c) =>
-    command(c, "/pipeline", "text", async ({ body, scope, b64, req }) => {
-      const format = respFormat(c, b64);
+  const postPipeline = (req: Request, remote: string): Promise<Response> =>
+    command(req, remote, "/pipeline", "text", async ({ body, scope, b64 }) => {
+      const format = respFormat(req, b64);
       const argvs = batchArgvs(body!, engine);
-      const parts: string[] = new Array(argvs.length);
+      // JSON entries are joined into one string as they come; resp2 bytes gathered for one copy.
+      let json = "[";
       const bytes: Uint8Array[] = [];
       const put = (i: number, r: Reply) => {
         if (format === "resp2") bytes.push(encodeReply(r, 2));
-        else parts[i] = r.t === "error" ? errorBody(r.msg) : `{"result":${replyToJson(r, b64)}}`;
+        else {
+          json += (i === 0 ? "" : ",") +
+            (r.t === "error" ? errorBody(r.msg) : `{"result":${replyToJson(r, b64)}}`);
+        }
       };
       // Commands run back to back; only a blocked command yields to other clients, since a
       // pipeline is not atomic. Fast commands share clock reads, as in a RESP read batch.
@@ -401,35 +411,70 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
         count("/pipeline", 200);
         return new Response(Buffer.concat(bytes), {
           status: 200,
-          headers: headersOf(c.req.raw, "application/octet-stream"),
+          headers: headersOf(req, "application/octet-stream"),
         });
       }
-      return respond(c.req.raw, "/pipeline", 200, "[" + parts.join(",") + "]");
-    }));
+      return respond(req, "/pipeline", 200, json + "]");
+    });
 
-  root.post("/multi-exec", (c) =>
-    command(c, "/multi-exec", "text", ({ body, scope, b64 }) => {
-      if (c.req.header("upstash-response-format") !== undefined && respFormat(c, b64) === "resp2") {
+  const postMultiExec = (req: Request, remote: string): Promise<Response> =>
+    command(req, remote, "/multi-exec", "text", ({ body, scope, b64 }) => {
+      if (req.headers.has("upstash-response-format") && respFormat(req, b64) === "resp2") {
         throw new HttpFailure(400, fmt(HTTP_E.FORMAT_CONFLICT, "/multi-exec"));
       }
       const argvs = batchArgvs(body!, engine);
       const out = transaction(engine, scope, argvs);
-      if (out instanceof HttpFailure) return Promise.resolve(fail(c.req.raw, "/multi-exec", out));
+      if (out instanceof HttpFailure) return fail(req, "/multi-exec", out);
       const parts = out.map((r) => (r.t === "error" ? errorBody(r.msg) : `{"result":${replyToJson(r, b64)}}`));
-      return Promise.resolve(respond(c.req.raw, "/multi-exec", 200, "[" + parts.join(",") + "]"));
-    }));
+      return respond(req, "/multi-exec", 200, "[" + parts.join(",") + "]");
+    });
+
+  // Preflight: browsers call the gateway directly (read-only tokens).
+  app.options("*", (c) => {
+    count("options", 204);
+    return c.body(null, 204, {
+      ...CORS_HEADERS,
+      "access-control-allow-methods": ALLOW_METHODS,
+      "access-control-allow-headers": c.req.header("access-control-request-headers") ?? ALLOW_HEADERS,
+      "access-control-max-age": "86400",
+    });
+  });
+
+  root.get("/healthz", (c) => {
+    if (closing) return respond(c.req.raw, "/healthz", 503, errorBody(HTTP_E.CLOSING));
+    return respond(c.req.raw, "/healthz", 200, '{"status":"ok"}');
+  });
+
+  root.get("/metrics", (c) => {
+    const start = begin(c.req.raw);
+    if (start instanceof HttpFailure) return fail(c.req.raw, "/metrics", start);
+    return respond(
+      c.req.raw,
+      "/metrics",
+      200,
+      metricsText(engine, requests),
+      "text/plain; version=0.0.4; charset=utf-8",
+    );
+  });
+
+  // The two hot endpoints are also taken before the router (see fetch below); these routes
+  // serve app.fetch callers (an app mounted with app.route()).
+  root.post("/", (c) => postCommand(c.req.raw, c.env?.remote ?? ""));
+  root.post("/pipeline", (c) => postPipeline(c.req.raw, c.env?.remote ?? ""));
+  root.post("/multi-exec", (c) => postMultiExec(c.req.raw, c.env?.remote ?? ""));
 
   /** SUBSCRIBE / PSUBSCRIBE / MONITOR as a server-sent event stream. */
   const stream = (c: Context<Env>, endpoint: string, argv: string[]): Response => {
-    const start = begin(c);
-    if (start instanceof HttpFailure) return fail(c.req.raw, endpoint, start);
-    const session = openSession(c, start.access);
+    const req = c.req.raw;
+    const start = begin(req);
+    if (start instanceof HttpFailure) return fail(req, endpoint, start);
+    const session = openSession(c.env?.remote ?? "", start.access);
     const cmd = resolveCommand(engine, argv);
     // The stream endpoints are where no-http commands belong, so only permissions are checked.
     const refused = cmd === undefined ? undefined : permissionCheck(engine, cmd, start.access);
     if (refused !== undefined) {
       engine.closeSession(session);
-      return respond(c.req.raw, endpoint, 400, singleBody(refused, false));
+      return respond(req, endpoint, 400, singleBody(refused, false));
     }
     const release = (s: EventStream) => {
       streams.delete(s);
@@ -444,7 +489,7 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
     }, release);
     if ("error" in opened) {
       engine.closeSession(session);
-      return respond(c.req.raw, endpoint, 400, singleBody(opened.error, false));
+      return respond(req, endpoint, 400, singleBody(opened.error, false));
     }
     // The client going away cancels the body stream, which closes it (see sse.ts).
     streams.add(opened.stream);
@@ -477,17 +522,18 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
   // Path style: every other path is a command. GET/HEAD carry no value; POST/PUT append the raw
   // body (bytes, never JSON-parsed) as the last path argument, then the query parameters.
   const pathStyle = (c: Context<Env>) => {
-    const method = c.req.method;
+    const req = c.req.raw;
+    const method = req.method;
     const hasBody = method === "POST" || method === "PUT";
-    return command(c, "path", hasBody ? "bytes" : "none", ({ body, scope, b64, req }) => {
-      let url = c.req.url;
+    return command(req, c.env?.remote ?? "", "path", hasBody ? "bytes" : "none", ({ body, scope, b64 }) => {
+      let url = req.url;
       if (base !== "") {
         const p = url.indexOf("/", url.indexOf("//") + 2);
         url = url.slice(0, p) + url.slice(p + base.length);
       }
       const argv = pathArgv(url, body);
       if (argv.length === 0) throw new HttpFailure(400, HTTP_E.NO_COMMAND);
-      return single(c, "path", argv, scope, b64, req);
+      return single(req, "path", argv, scope, b64);
     });
   };
   root.on(["GET", "HEAD", "POST", "PUT"], "/*", pathStyle);
@@ -504,14 +550,18 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
 
   app.onError((e, c) => {
     if (e instanceof HttpFailure) return fail(c.req.raw, "other", e);
-    engine.log("warning", `HTTP gateway internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    return respond(c.req.raw, "other", 500, errorBody(E.INTERNAL));
+    return internalError(c.req.raw, e);
   });
 
   /**
    * Waits for a blocked command, releasing it if the client goes away (else a value pushed later
-   * would be served to nobody and lost). The request's signal is read only here: Deno prints a
-   * one-time warning once any request's signal has been read (its legacy abort semantics).
+   * would be served to nobody and lost). The request's signal is the only news of a client that
+   * left while its handler is still pending, on every runtime. It is read only here, and the
+   * listener is gone before the response is returned, so Deno.serve's legacy signal (which also
+   * aborts after every successful response) changes nothing; Deno warns once about that legacy
+   * behaviour when a read signal's response completes, unless the process opts in to the
+   * corrected one (`"unstable": ["no-legacy-abort"]` in deno.json, or
+   * `--unstable-no-legacy-abort`).
    */
   const awaitBlocked = async (w: Waiting, req: Request): Promise<Reply> => {
     const signal = req.signal;
@@ -526,13 +576,33 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
     }
   };
 
-  const fetch = (req: Request, info?: unknown): Response | Promise<Response> =>
-    app.fetch(req, { remote: remoteOf(req, info) });
+  // `POST <base>` and `POST <base>/pipeline` (everything `@upstash/redis` sends with its default
+  // auto-pipelining) are matched here with two string comparisons; hono's router, context and
+  // compose cost about as much again as the rest of such a request. Every other request, and any
+  // path that differs at all, goes through the router, whose routes for these two endpoints run
+  // the same functions.
+  const rootPath = base === "" ? "/" : base;
+  const pipelinePath = base + "/pipeline";
+  const fetch = (req: Request, info?: unknown): Response | Promise<Response> => {
+    const remote = remoteOf(req, info);
+    if (req.method === "POST") {
+      const url = req.url;
+      const start = url.indexOf("/", url.indexOf("//") + 2);
+      if (start >= 0) {
+        const q = url.indexOf("?", start);
+        const len = (q < 0 ? url.length : q) - start;
+        if (len === rootPath.length && url.startsWith(rootPath, start)) return postCommand(req, remote);
+        if (len === pipelinePath.length && url.startsWith(pipelinePath, start)) return postPipeline(req, remote);
+      }
+    }
+    return app.fetch(req, { remote });
+  };
 
   return {
     app: app as unknown as Hono,
     fetch,
     close() {
+      if (!closing) unhookWrites();
       closing = true;
       for (const s of [...streams]) s.close();
       for (const w of [...waiting]) w.release();

@@ -8,11 +8,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { type ChildProcess, spawn } from "node:child_process";
+import * as net from "node:net";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { createFetchHandler, selectAdapter, type Server, startServer } from "../../mod.ts";
+import { createFetchHandler, Engine, selectAdapter, type Server, startServer } from "../../mod.ts";
 import { detectRuntime } from "../../src/runtime/detect.ts";
 import { nodeAdapter } from "../../src/net/node.ts";
 import { sleep, waitFor, withClient, withTimeout } from "../_helpers/client.ts";
@@ -29,6 +30,49 @@ function call(base: string, path: string, init: RequestInit = {}): Promise<Respo
 
 async function json(res: Response): Promise<{ status: number; body: unknown }> {
   return { status: res.status, body: await res.json() };
+}
+
+/**
+ * Writes raw request bytes (the head, then each part of the body after `gapMs`) and reads one
+ * response: its status and JSON body. For what fetch cannot send: a chunked upload, a body that
+ * stops halfway.
+ */
+async function rawRequest(
+  port: number,
+  parts: readonly string[],
+  gapMs = 0,
+): Promise<{ status: number; body: unknown }> {
+  const sock = net.createConnection({ port, host: "127.0.0.1" });
+  try {
+    return await withTimeout(
+      new Promise((resolve, reject) => {
+        let buf = Buffer.alloc(0);
+        sock.on("error", reject);
+        sock.on("data", (d: Buffer) => {
+          buf = Buffer.concat([buf, d]);
+          const end = buf.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          const head = buf.toString("latin1", 0, end);
+          const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? NaN);
+          if (buf.length < end + 4 + length) return;
+          resolve({
+            status: Number(head.slice(9, 12)),
+            body: JSON.parse(buf.toString("utf8", end + 4, end + 4 + length)),
+          });
+        });
+        sock.once("connect", async () => {
+          for (const [i, part] of parts.entries()) {
+            if (i > 0 && gapMs > 0) await sleep(gapMs);
+            if (!sock.destroyed) sock.write(part);
+          }
+        });
+      }),
+      10_000,
+      "a raw HTTP response",
+    );
+  } finally {
+    sock.destroy();
+  }
 }
 
 describe(`HTTP gateway on ${detectRuntime()} (native server)`, () => {
@@ -141,6 +185,53 @@ describe(`HTTP gateway on ${detectRuntime()} (native server)`, () => {
     });
   });
 
+  it("holds the request limits on the runtime's server: body size, request time, pipeline length", async () => {
+    const cfg = server.engine.config;
+    const limits = { "http-max-body": "4096", "http-request-timeout": "300", "http-max-pipeline": "3" };
+    const before = Object.entries(limits).map(([name]) => [name, cfg.get(name)] as const);
+    for (const [name, value] of Object.entries(limits)) assert.equal(cfg.set(name, value).status, "ok");
+    try {
+      const auth = `authorization: Bearer ${TOKEN}\r\n`;
+      const big = JSON.stringify(["SET", "big", "x".repeat(5000)]);
+      const tooLarge = { status: 413, body: { error: "ERR max request size exceeded (http-max-body is 4096 bytes)" } };
+      // Declared too large: refused before the body is read.
+      assert.deepEqual(await json(await call(base, "/", { method: "POST", body: big })), tooLarge);
+      // Chunked, with no length declared: refused once 4096 bytes have arrived.
+      const chunk = big.length.toString(16);
+      assert.deepEqual(
+        await rawRequest(server.httpPort!, [
+          `POST / HTTP/1.1\r\nhost: kite\r\n${auth}transfer-encoding: chunked\r\n\r\n${chunk}\r\n${big}\r\n0\r\n\r\n`,
+        ]),
+        tooLarge,
+      );
+      // A body that stops halfway: 408 once http-request-timeout has passed.
+      const t0 = performance.now();
+      assert.deepEqual(
+        await rawRequest(server.httpPort!, [
+          `POST / HTTP/1.1\r\nhost: kite\r\n${auth}content-length: 40\r\n\r\n["SET","slow",`,
+        ]),
+        { status: 408, body: { error: "ERR request timed out (http-request-timeout is 300 ms)" } },
+      );
+      assert.ok(performance.now() - t0 >= 250, "answered before the timeout");
+      // A body that arrives in pieces within the time is served.
+      assert.deepEqual(
+        await rawRequest(server.httpPort!, [
+          `POST / HTTP/1.1\r\nhost: kite\r\n${auth}content-length: 19\r\n\r\n["SET",`,
+          '"slow","ok"]',
+        ], 50),
+        { status: 200, body: { result: "OK" } },
+      );
+      assert.deepEqual(
+        await json(await call(base, "/pipeline", { method: "POST", body: '[["PING"],["PING"],["PING"],["PING"]]' })),
+        { status: 400, body: { error: "ERR max pipeline length exceeded: 4 commands, http-max-pipeline is 3" } },
+      );
+      assert.deepEqual(await json(await call(base, "/get/slow")), { status: 200, body: { result: "ok" } });
+      assert.deepEqual(await json(await call(base, "/exists/big")), { status: 200, body: { result: 0 } });
+    } finally {
+      for (const [name, value] of before) cfg.set(name, value);
+    }
+  });
+
   it("streams SUBSCRIBE messages published over RESP, and unsubscribes when the client leaves", async (t) => {
     if (server.engine.registry.get("subscribe") === undefined) {
       return t.skip("SUBSCRIBE/PUBLISH are not in the command table yet (pub/sub is built separately)");
@@ -212,6 +303,28 @@ describe("startServer() HTTP safety", () => {
     );
   });
 
+  it("takes the gateway's write listener off a shared engine when the server stops", async () => {
+    const engine = new Engine({ config: { "http-token": TOKEN } });
+    const live = new Set<unknown>();
+    const add = engine.onKeyModified.bind(engine);
+    engine.onKeyModified = (fn) => {
+      live.add(fn);
+      const remove = add(fn);
+      return () => {
+        live.delete(fn);
+        remove();
+      };
+    };
+    try {
+      const server = await startServer({ port: 0, hostname: "127.0.0.1", httpPort: 0, engine });
+      assert.equal(live.size, 1);
+      await server.close();
+      assert.equal(live.size, 0);
+    } finally {
+      engine.close();
+    }
+  });
+
   it("leaves the gateway off unless a port is given", async () => {
     const server = await startServer({ port: 0, hostname: "127.0.0.1" });
     try {
@@ -277,6 +390,8 @@ interface Child {
   proc: ChildProcess;
   port: number;
   httpPort: number;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
   stop(): Promise<number | null>;
 }
 
@@ -306,6 +421,7 @@ async function startChild(cmd: string, args: string[]): Promise<Child> {
       proc,
       port: ports[0],
       httpPort: ports[1],
+      stderr: () => err,
       stop: () => {
         process.kill(proc.pid!, "SIGTERM");
         return withTimeout(exited, 10_000, "kite-server to exit");
@@ -355,6 +471,35 @@ describe("kite-server --http-port (src/main.ts)", () => {
     } finally {
       assert.equal(await child.stop(), 0);
     }
+  });
+
+  // Deno.serve's legacy request.signal (it also aborts after every successful response) makes
+  // Deno warn once when a handler that read the signal completes; the gateway reads it while a
+  // blocking command waits, to release the wait if the client leaves. deno.json opts in to the
+  // corrected signal ("unstable": ["no-legacy-abort"]), so nothing is printed.
+  it("serves blocking commands without a runtime warning", async () => {
+    const [cmd, args] = mainCommand();
+    const child = await startChild(cmd, [...args, "--port", "0", "--http-port", "0", "--http-token", "cli-token"]);
+    try {
+      const base = `http://127.0.0.1:${child.httpPort}`;
+      const headers = { authorization: "Bearer cli-token" };
+      const timedOut = await fetch(base + "/", { method: "POST", body: '["BLPOP","q",0.05]', headers });
+      assert.deepEqual(await timedOut.json(), { result: null });
+      const served = fetch(base + "/", { method: "POST", body: '["BLPOP","q",0]', headers });
+      await withClient(child.port, async (c) => {
+        const deadline = Date.now() + 10_000;
+        while (!/\bblocked_clients:1\b/.test(String(await c.plain("INFO", "clients")))) {
+          if (Date.now() > deadline) throw new Error("Timed out waiting for the HTTP request to block");
+          await sleep(5);
+        }
+        assert.equal(await c.plain("RPUSH", "q", "v"), 1);
+      });
+      assert.deepEqual(await (await served).json(), { result: ["q", "v"] });
+      await sleep(100);
+    } finally {
+      assert.equal(await child.stop(), 0);
+    }
+    assert.equal(child.stderr(), "");
   });
 
   it("refuses to start on a non-loopback address without a token", async () => {

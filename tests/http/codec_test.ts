@@ -8,6 +8,7 @@ import { Buffer } from "node:buffer";
 import { errorBody, replyToJson, singleBody } from "../../src/http/reply_json.ts";
 import { ArgvBuilder, decodeSegment, numberTokens, pathArgv, utf8Bytes } from "../../src/http/args.ts";
 import { authorize, presentedToken, readonlyAllows, safeEqual } from "../../src/http/auth.ts";
+import { Batch, Command, parseBatch, parseCommand } from "../../src/http/schemas.ts";
 import {
   array,
   bignum,
@@ -145,6 +146,27 @@ describe("presentedToken() / authorize()", () => {
     assert.equal(presentedToken(null, "http://h/"), "");
   });
 
+  it("takes the token after Bearer (any case, any spacing) and nothing with whitespace inside", () => {
+    const rule = (h: string) => /^\s*bearer\s+(\S+)\s*$/i.exec(h)?.[1] ?? null;
+    const headers = [
+      "Bearer abc",
+      "Bearer a-b_c.d~e+f/g=",
+      "Bearer ",
+      "Bearer",
+      "Bearer a b",
+      "Bearer abc\t",
+      "Bearer  abc",
+      " Bearer abc",
+      "BEARER abc",
+      "Bearer tök",
+      "Bearer tok\u00a0",
+      "Bearer \u007fx",
+      "Bearerabc",
+      "Bearer abc\r\n",
+    ];
+    for (const h of headers) assert.equal(presentedToken(h, "http://h/?_token=q"), rule(h), JSON.stringify(h));
+  });
+
   it("maps tokens to access levels", () => {
     assert.equal(authorize("full-t", tokens), "full");
     assert.equal(authorize("ro-t", tokens), "readonly");
@@ -185,5 +207,61 @@ describe("readonlyAllows()", () => {
     assert.ok(!allows("config", "set"));
     assert.ok(!allows("client", "kill"));
     engine.close();
+  });
+});
+
+describe("parseCommand() / parseBatch()", () => {
+  // Bodies of every shape: the direct check must accept exactly what the zod schemas accept.
+  const commands: unknown[] = [
+    ["GET", "k"],
+    ["set", "k", 1, "nx", "ex", 10],
+    ["SET", "k", true],
+    ["ZADD", "z", 1.5, "m", -0, false],
+    ["PING"],
+    [],
+    [1, "x"],
+    [true],
+    ["SET", "k", null],
+    ["SET", "k", { a: 1 }],
+    ["SET", "k", ["x"]],
+    ["SET", "k", undefined],
+    ["SET", "k", Infinity],
+    ["SET", "k", NaN],
+    ["SET", "k", 1n],
+    "GET",
+    { 0: "GET", length: 1 },
+    null,
+    42,
+    // deno-lint-ignore no-sparse-arrays
+    ["SET", , "v"],
+  ];
+  const batches: unknown[] = [
+    ...commands.map((c) => [c]),
+    [["GET", "a"], ["SET", "b", 2]],
+    [["GET", "a"], []],
+    [["GET", "a"], "GET"],
+    [],
+    commands,
+  ];
+
+  it("accepts exactly what the zod schemas accept", () => {
+    for (const c of commands) {
+      assert.equal(parseCommand(c).ok, Command.safeParse(c).success, JSON.stringify(String(c)));
+    }
+    for (const b of batches) assert.equal(parseBatch(b).ok, Batch.safeParse(b).success);
+  });
+
+  it("hands back the command itself, and zod's wording of the first problem otherwise", () => {
+    const cmd = ["SET", "k", 1];
+    const ok = parseCommand(cmd);
+    assert.ok(ok.ok && ok.value === cmd);
+    assert.deepEqual(parseCommand(["SET", "k", null]), {
+      ok: false,
+      error: "ERR invalid request body: argument 2 must be a JSON string, number or boolean",
+    });
+    assert.deepEqual(parseBatch([["GET", "a"], []]), {
+      ok: false,
+      error: "ERR invalid request body: command 1 is empty",
+    });
   });
 });

@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { FULL, makeGateway, RO, type TestGateway, tick, until } from "./_gateway.ts";
+import { makeEngine } from "../_helpers/engine.ts";
+import { createGateway } from "../../src/http/app.ts";
+import { createFetchHandler } from "../../mod.ts";
 
 let g: TestGateway;
 
@@ -648,6 +651,64 @@ describe("upstash-sync-token", () => {
     assert.notEqual(t4, t3);
     assert.ok((await g.post("/", ["GET"], { token: "bad" })).headers.get("upstash-sync-token"));
   });
+
+  it("changes after writes that fire no key event: FLUSHDB, FLUSHALL, SWAPDB", async () => {
+    const seen = new Set<string>();
+    const tokenAfter = async (cmd: string[]) => {
+      const t = (await g.post("/", cmd)).headers.get("upstash-sync-token")!;
+      assert.ok(!seen.has(t), `${cmd.join(" ")} answered an earlier token`);
+      seen.add(t);
+    };
+    await tokenAfter(["SET", "a", "1"]);
+    await tokenAfter(["FLUSHDB"]);
+    g.exec("SET", "a", "1");
+    await tokenAfter(["FLUSHALL"]);
+    g.exec("SET", "a", "1");
+    await tokenAfter(["SWAPDB", "0", "1"]);
+    await tokenAfter(["SWAPDB", "0", "1"]);
+    const t = (await g.post("/", ["DBSIZE"])).headers.get("upstash-sync-token")!;
+    assert.ok(seen.has(t), "a read moved the token");
+  });
+});
+
+describe("closing the gateway", () => {
+  it("removes its write listener from the engine, once, whoever closes it", () => {
+    const t = makeEngine();
+    const live = new Set<unknown>();
+    let calls = 0;
+    const add = t.engine.onKeyModified.bind(t.engine);
+    t.engine.onKeyModified = (fn) => {
+      const counted: typeof fn = (...args) => {
+        calls++;
+        fn(...args);
+      };
+      live.add(counted);
+      const remove = add(counted);
+      return () => {
+        assert.ok(live.delete(counted), "removed twice");
+        remove();
+      };
+    };
+    try {
+      const gw = createGateway(t.engine);
+      assert.equal(live.size, 1);
+      t.exec("SET", "k", "v");
+      assert.equal(calls, 1);
+      gw.close();
+      assert.equal(live.size, 0);
+      t.exec("SET", "k", "w");
+      assert.equal(calls, 1);
+      gw.close();
+      // createFetchHandler over an engine it does not own closes only its gateway.
+      const h = createFetchHandler({ engine: t.engine });
+      assert.equal(live.size, 1);
+      h.close();
+      assert.equal(live.size, 0);
+      assert.equal(t.exec("GET", "k"), "w");
+    } finally {
+      t.engine.close();
+    }
+  });
 });
 
 describe("other endpoints and methods", () => {
@@ -739,5 +800,47 @@ describe("createGateway({ basePath })", () => {
     assert.deepEqual((await g.call("GET", "/v1/get/k")).json, { result: "v" });
     assert.deepEqual((await g.post("/v1/pipeline", [["GET", "k"]])).json, [{ result: "v" }]);
     assert.equal((await g.call("GET", "/v1/healthz", { token: null })).status, 200);
+  });
+});
+
+describe("POST / and POST /pipeline outside the router", () => {
+  afterEach(() => g.close());
+
+  // fetch() takes the two hot endpoints before hono's router; app.fetch() routes them.
+  it("answer exactly as the router's routes do", async () => {
+    for (const basePath of ["", "/v1"]) {
+      g = makeGateway({}, { basePath });
+      g.exec("SET", "k", "v");
+      const requests: [string, string, Record<string, string>][] = [
+        ["/", '["GET","k"]', {}],
+        ["/", '["GET","k"]', { "upstash-encoding": "base64" }],
+        ["/", '["INCR","k"]', {}],
+        ["/", '["GET"]', { origin: "https://app.example" }],
+        ["/", "[1", {}],
+        ["/", '["GET","k"]', { "upstash-response-format": "resp2" }],
+        ["/?_token=" + FULL, '["GET","k"]', {}],
+        ["/pipeline", '[["GET","k"],["GET"],["MULTI"]]', {}],
+        ["/pipeline", '[["GET","k"]]', { "upstash-response-format": "resp2" }],
+        ["/pipeline", "[]", {}],
+      ];
+      for (const [path, body, headers] of requests) {
+        for (const auth of [`Bearer ${FULL}`, `Bearer ${RO}`, "Bearer wrong"]) {
+          const make = () =>
+            new Request("http://kite" + basePath + path, {
+              method: "POST",
+              body,
+              headers: { authorization: auth, ...headers },
+            });
+          const direct = await g.gateway.fetch(make());
+          const routed = await g.gateway.app.fetch(make(), { remote: "" });
+          const what = `${basePath}${path} ${body} ${auth}`;
+          assert.equal(direct.status, routed.status, what);
+          assert.deepEqual([...direct.headers], [...routed.headers], what);
+          assert.equal(await direct.text(), await routed.text(), what);
+        }
+      }
+      g.close();
+    }
+    g = makeGateway();
   });
 });
