@@ -5,10 +5,12 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import type { Engine } from "../engine/engine.ts";
 import type { Session } from "../engine/session.ts";
 import type { Command } from "../commands/spec.ts";
-import { error, type Reply } from "../protocol/reply.ts";
+import { array, bulk, error, type Reply } from "../protocol/reply.ts";
+import { typeOf } from "../keyspace/db.ts";
 import { E, fmt } from "../protocol/errors.ts";
 import { type Access, readonlyAllows, USER_OF } from "./auth.ts";
 import { HTTP_E, NO_HTTP_HINT } from "./errors.ts";
@@ -91,6 +93,7 @@ export interface Waiting {
  * before the request deadline), whichever comes first: then it answers its usual timeout reply.
  */
 export function runOne(scope: RunScope, argv: readonly string[]): Reply | Waiting {
+  if (argv.length > 2 && isScanWithType(argv)) return scanWithType(scope, argv);
   const { engine, session } = scope;
   const cmd = resolveCommand(engine, argv);
   const refused = gatewayCheck(engine, cmd, argv, scope.access);
@@ -126,4 +129,34 @@ export function runOne(scope: RunScope, argv: readonly string[]): Reply | Waitin
     };
   });
   return { reply, release };
+}
+
+/** Whether `argv` is Upstash's `SCAN <cursor> ... WITHTYPE` (the extension ends the command). */
+function isScanWithType(argv: readonly string[]): boolean {
+  const last = argv[argv.length - 1]!;
+  return last.length === 8 && last.toLowerCase() === "withtype" && argv[0]!.toLowerCase() === "scan";
+}
+
+/**
+ * Upstash's `SCAN ... WITHTYPE` extension, which `@upstash/redis` sends for
+ * `scan(cursor, { withType: true })`: the SCAN without it, each key followed by its type
+ * (`[cursor, [key1, type1, ...]]`). It exists only on this door: over RESP, as in Valkey,
+ * WITHTYPE is a syntax error. The types are read in the same turn as the scan, so they are the
+ * types the scanned keys had then.
+ */
+function scanWithType(scope: RunScope, argv: readonly string[]): Reply {
+  const r = runOne(scope, argv.slice(0, -1));
+  if ("release" in r || r.t !== "array") return r as Reply;
+  const [cursor, keys] = r.v;
+  if (cursor === undefined || keys === undefined || keys.t !== "array") return r;
+  const db = scope.engine.dbs[scope.session.db]!;
+  const now = scope.engine.clock.now();
+  const out: Reply[] = [];
+  for (const k of keys.v) {
+    if (k.t !== "bulk") continue;
+    const key = typeof k.v === "string" ? k.v : Buffer.from(k.v).toString("latin1");
+    const v = db.peek(key, now);
+    out.push(k, bulk(v === undefined ? "none" : typeOf(v)));
+  }
+  return array([cursor, array(out)]);
 }

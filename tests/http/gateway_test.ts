@@ -23,6 +23,22 @@ describe("POST / (one command as a JSON array)", () => {
     assert.equal(g.exec("GET", "user:1"), "ada");
   });
 
+  it("answers Upstash's SCAN ... WITHTYPE with each key's type, where RESP keeps Valkey's syntax error", async () => {
+    g.exec("SET", "s", "1");
+    g.exec("HSET", "h", "f", "v");
+    g.exec("ZADD", "z", "1", "m");
+    const a = await g.post("/", ["SCAN", 0, "COUNT", 100, "withtype"]);
+    const [cursor, flat] = (a.json as { result: [string, string[]] }).result;
+    assert.equal(cursor, "0");
+    const pairs = new Map<string, string>();
+    for (let i = 0; i < flat.length; i += 2) pairs.set(flat[i]!, flat[i + 1]!);
+    assert.deepEqual(Object.fromEntries([...pairs].sort()), { h: "hash", s: "string", z: "zset" });
+    const filtered = await g.post("/", ["SCAN", 0, "MATCH", "h*", "WITHTYPE"]);
+    assert.deepEqual(filtered.json, { result: ["0", ["h", "hash"]] });
+    assert.deepEqual(await g.post("/", ["SCAN", "x", "WITHTYPE"]).then((r) => r.json), { error: "ERR invalid cursor" });
+    assert.deepEqual(g.exec("SCAN", 0, "WITHTYPE"), { error: "ERR syntax error" });
+  });
+
   it("keeps the result key for a null reply", async () => {
     const a = await g.post("/", ["GET", "nope"]);
     assert.equal(a.status, 200);

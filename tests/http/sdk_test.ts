@@ -213,6 +213,11 @@ for (const mode of MODES) {
       await redis.set(k("scan2"), "2");
       const [, keys] = await redis.scan(0, { match: k("scan*"), count: 1000 });
       assert.deepEqual(keys.sort(), [k("scan1"), k("scan2")]);
+      const [, typed] = await redis.scan(0, { match: k("scan*"), count: 1000, withType: true });
+      assert.deepEqual(typed.sort((a, b) => a.key < b.key ? -1 : 1), [
+        { key: k("scan1"), type: "string" },
+        { key: k("scan2"), type: "string" },
+      ]);
       assert.deepEqual((await redis.keys(k("scan*"))).sort(), [k("scan1"), k("scan2")]);
       assert.ok((await redis.dbsize()) >= 2);
       assert.equal(await redis.type(k("scan1")), "string");
