@@ -23,6 +23,8 @@ import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { MONITOR_COMMANDS } from "./monitor.ts";
 import { SEARCH_COMMANDS } from "./search.ts";
+import { MEMORY_COMMANDS } from "./memory.ts";
+import { MODULE_COMMANDS } from "./module.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -45,4 +47,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...PUBSUB_COMMANDS,
   ...MONITOR_COMMANDS,
   ...SEARCH_COMMANDS,
+  ...MEMORY_COMMANDS,
+  ...MODULE_COMMANDS,
 ];

@@ -6,12 +6,19 @@
  */
 import { cmd, type CommandSpec } from "./spec.ts";
 import type { CommandContext } from "../engine/context.ts";
-import { OK, type Reply } from "../protocol/reply.ts";
+import { error, OK, type Reply } from "../protocol/reply.ts";
+import { E } from "../protocol/errors.ts";
 
 function monitor(ctx: CommandContext): Reply {
-  // Valkey ignores a repeated MONITOR without answering at all; Kite's handlers always answer,
-  // so a repeated MONITOR answers OK and changes nothing.
-  ctx.engine.monitor.add(ctx.session);
+  const s = ctx.session;
+  // Inside EXEC (the only command that can run MONITOR for a client: scripts may not) the
+  // client expects one reply per queued command, which a monitor cannot give: Valkey refuses
+  // MONITOR for a client that may not block.
+  if (s.lastCommand !== ctx.command.fullName) return error(E.MONITOR_DENY_BLOCKING);
+  // Valkey ignores a repeated MONITOR without answering at all. A handler always returns a
+  // reply, so this one is dropped the way CLIENT REPLY SKIP drops the next reply (with replies
+  // off or already skipped it is dropped anyway).
+  if (!ctx.engine.monitor.add(s) && s.replyMode === "on") s.replyMode = "skip";
   return OK;
 }
 

@@ -172,8 +172,9 @@ function sortGeneric(ctx: CommandContext, argv: readonly string[], readonly: boo
   }
 
   // An unsorted set would come back in an order that depends on its internals; when the result
-  // is stored, Valkey sorts it alphabetically so replicas agree.
-  if (dontsort && kind === "set" && storekey !== undefined) {
+  // is stored, or read by a script (whose effects replicas replay), Valkey sorts it
+  // alphabetically so replicas agree.
+  if (dontsort && kind === "set" && (storekey !== undefined || ctx.inScript)) {
     dontsort = false;
     alpha = true;
     sortby = undefined;

@@ -332,6 +332,9 @@ function parseRead(ctx: CommandContext, argv: readonly string[], isGroup: boolea
     const moreargs = argv.length - i - 1;
     const o = argv[i]!.toLowerCase();
     if (o === "block" && moreargs > 0) {
+      // Valkey refuses BLOCK in scripts outright (named as the script typed the command),
+      // where MULTI treats it as an immediate timeout.
+      if (ctx.inScript) throw new ReplyError(fmt(E.XREAD_BLOCK_SCRIPT, argv[0]!));
       i++;
       timeoutMs = parseBlockTimeout(ctx, argv[i]!);
     } else if (o === "count" && moreargs > 0) {

@@ -19,13 +19,18 @@
  *   `keyspace/notify.ts`); `client-output-buffer-limit` (Valkey's syntax; a CONFIG SET naming
  *   some classes keeps the others, and the `pubsub` and `normal` limits disconnect slow RESP
  *   clients; `replica` is kept for when replication exists); `tracking-table-max-keys`.
- * - Stored and validated now, honoured by subsystems that read them: `maxmemory`,
- *   `maxmemory-policy`, `maxmemory-samples`, `lfu-log-factor`, `lfu-decay-time` (eviction and
- *   OBJECT FREQ); the encoding thresholds `*-max-listpack-*`, `*-max-ziplist-*` aliases,
- *   `set-max-intset-entries`, `list-compress-depth`, `stream-node-max-*`, `hll-sparse-max-bytes`
- *   (they only change what OBJECT ENCODING reports).
- * - `lazyfree-lazy-*` and `replica-lazy-flush`: accepted with Valkey 8's defaults (`yes`). In a
- *   garbage-collected runtime freeing is always deferred, so both settings behave the same.
+ * - Memory limit and eviction (`src/engine/eviction.ts`): `maxmemory`, `maxmemory-policy`,
+ *   `maxmemory-samples`, `maxmemory-eviction-tenacity` (the time one eviction pass may take),
+ *   `lazyfree-lazy-eviction` (whether an eviction pass re-reads the heap every 16 keys, as
+ *   Valkey does while a background thread frees evicted values: here the runtime's collector);
+ *   `lfu-log-factor`, `lfu-decay-time` (LFU counters, OBJECT FREQ).
+ * - Stored and validated now, honoured by subsystems that read them: the encoding thresholds
+ *   `*-max-listpack-*`, `*-max-ziplist-*` aliases, `set-max-intset-entries`,
+ *   `list-compress-depth`, `stream-node-max-*`, `hll-sparse-max-bytes` (they only change what
+ *   OBJECT ENCODING reports).
+ * - The other `lazyfree-lazy-*` and `replica-lazy-flush`: accepted with Valkey 8's defaults
+ *   (`yes`). In a garbage-collected runtime freeing is always deferred, so both settings
+ *   behave the same.
  * - Persistence: Kite does not persist yet. `save` accepts only "" and `appendonly` only `no`;
  *   anything else fails with a reason instead of being stored and ignored.
  * - Left out because nothing in Kite would act on them (CONFIG GET shows nothing, CONFIG SET
@@ -292,6 +297,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   memory("maxmemory", 0, 0n, ULLONG_MAX),
   { name: "maxmemory-policy", type: "enum", default: "noeviction", values: MAXMEMORY_POLICIES, mutable: true },
   int("maxmemory-samples", 5, 1n, 64n),
+  int("maxmemory-eviction-tenacity", 10, 0n, 100n),
   int("lfu-log-factor", 10, 0n, INT_MAX),
   int("lfu-decay-time", 1, 0n, INT_MAX),
   bool("lazyfree-lazy-eviction", "yes"),

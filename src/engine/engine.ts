@@ -24,6 +24,7 @@ import { WatchTable } from "./watch.ts";
 import { Tracking } from "./tracking.ts";
 import { Monitor } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
+import { Evictor } from "./eviction.ts";
 import { OutputBufferLimits } from "./connection.ts";
 
 /** Server-wide counters (INFO stats). */
@@ -143,9 +144,13 @@ export class Engine {
   readonly pause: ClientPause;
   /** Keyspace notifications (`notify-keyspace-events`). */
   readonly notifier: KeyspaceNotifier;
+  /** `maxmemory`: the memory estimate and key eviction. */
+  readonly eviction: Evictor;
   /** `client-output-buffer-limit`, parsed. */
   readonly outputLimits: OutputBufferLimits;
   readonly #resetListeners: ((s: Session) => void)[] = [];
+  // Error replies whose command already recorded its failure (see markAccounted).
+  readonly #accounted = new WeakSet<Reply>();
   // Whether unauthenticated sessions must AUTH first: a default-user password is set. Cached
   // because the dispatcher checks it for every command of an unauthenticated session.
   #authRequired = false;
@@ -244,6 +249,7 @@ export class Engine {
     this.monitor = new Monitor(this);
     this.pause = new ClientPause(this);
     this.notifier = new KeyspaceNotifier(this);
+    this.eviction = new Evictor(this);
     this.onSessionReset((s) => this.#clearSessionState(s, false));
   }
 
@@ -434,6 +440,12 @@ export class Engine {
     }
     const inMulti = session.multiQueued >= 0;
     if (inMulti && cmd.flags.has("no_multi")) return this.#reject(session, cmd, error(E.NO_MULTI));
+    // maxmemory (Valkey's processCommand, skipped while a busy script has yielded): evict, and
+    // refuse what would grow memory when nothing more can be freed.
+    if (this.eviction.limit !== 0 && this.busyReply === undefined) {
+      const oom = this.eviction.beforeCommand(session, cmd, argv, inMulti);
+      if (oom !== undefined) return this.#reject(session, cmd, oom);
+    }
     // A RESP2 connection in Pub/Sub mode cannot tell replies from messages, so only the
     // commands flagged for it may run there.
     if (this.gated && session.resp === 2 && session.pubsub && !cmd.kite.has("resp2-subscribed-ok")) {
@@ -469,7 +481,7 @@ export class Engine {
         // Valkey counts a blocked command once, when it is finally answered (served or timed out).
         const counted: Deliver = (r) => {
           served.stats.calls++;
-          if (r.t === "error") {
+          if (r.t === "error" && !this.#accounted.has(r)) {
             served.stats.failedCalls++;
             this.#countError(r.msg);
           }
@@ -650,7 +662,7 @@ export class Engine {
       if (inBatch) this.#batchMark = end;
     }
     this.stats.totalCommandsProcessed++;
-    if (reply.t === "error") {
+    if (reply.t === "error" && !this.#accounted.has(reply)) {
       st.failedCalls++;
       this.#countError(reply.msg);
     }
@@ -707,6 +719,16 @@ export class Engine {
     this.#countError(msg);
   }
 
+  /**
+   * Marks an error reply whose command has already recorded its failure (failed_calls,
+   * errorstats), so the engine leaves it alone. Scripts do: an error a command they called
+   * returned was counted when that command failed, and is not counted again when the script
+   * passes it on (Valkey's ERR_REPLY_FLAG_NO_STATS_UPDATE).
+   */
+  markAccounted(reply: Reply): void {
+    this.#accounted.add(reply);
+  }
+
   #startCron(): void {
     this.#cron?.cancel();
     if (this.#closed) return;
@@ -725,6 +747,7 @@ export class Engine {
     this.#closeIdleClients();
     this.#gcHint();
     this.#activeExpireCycle();
+    this.eviction.cron();
     // Keys expired by the cycle may concern BCAST tracking clients.
     if (this.tracking.pendingBroadcasts) this.tracking.flushBroadcasts();
   }
@@ -795,5 +818,6 @@ export class Engine {
     this.#closed = true;
     this.#cron?.cancel();
     this.#cron = undefined;
+    this.eviction.close();
   }
 }

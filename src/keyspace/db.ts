@@ -254,6 +254,8 @@ export class Db {
   // Active expiry walks the expires dictionary round-robin with a live iterator; JS Map
   // iterators stay valid across inserts and deletes, so no key is skipped between cycles.
   #expireCursor: Iterator<[string, number]> | undefined;
+  // Eviction's own round-robin walk of the expires dictionary (see sampleVolatile).
+  #evictCursor: Iterator<[string, number]> | undefined;
 
   /**
    * @param id the database index
@@ -459,6 +461,7 @@ export class Db {
     this.expires = new Map();
     this.#exactExpires = undefined;
     this.#expireCursor = undefined;
+    this.#evictCursor = undefined;
     return removed;
   }
 
@@ -475,6 +478,8 @@ export class Db {
     other.#exactExpires = e;
     this.#expireCursor = undefined;
     other.#expireCursor = undefined;
+    this.#evictCursor = undefined;
+    other.#evictCursor = undefined;
   }
 
   #expire(key: string): void {
@@ -551,6 +556,86 @@ export class Db {
    */
   scan(cursor: number, count: number, visit: (key: string, value: Value) => void): number {
     return this.#map.scan(cursor, count, visit);
+  }
+
+  /**
+   * Draws `count` keys uniformly at random (with repetition), expired or not, for eviction
+   * sampling: `visit` gets each key and its access word. O(count): no lookup, no statistics,
+   * no access update, nothing deleted.
+   * @returns the number of keys visited (0 for an empty database)
+   */
+  sampleKeys(count: number, rand: () => number, visit: (key: string, word: number) => void): number {
+    const map = this.#map;
+    let n = 0;
+    for (; n < count; n++) {
+      const slot = map.randomSlot(rand);
+      if (slot < 0) break;
+      visit(map.keyAt(slot)!, map.metaAt(slot));
+    }
+    return n;
+  }
+
+  /**
+   * Draws up to `count` volatile keys for eviction sampling (the `volatile-*` policies):
+   * `visit` gets each key, its expiry time and its access word. O(count).
+   *
+   * Valkey draws them at random from its expires dictionary. A JS `Map` has no random access,
+   * so while at least half of the keys are volatile they are drawn at random from the key
+   * table (keeping the volatile ones, a bounded number of tries); the rest of the draw, and
+   * all of it when volatile keys are rarer, comes from a round-robin walk of the expires
+   * dictionary that continues where the previous draw stopped.
+   * @returns the number of keys visited
+   */
+  sampleVolatile(
+    count: number,
+    rand: () => number,
+    visit: (key: string, expireAt: number, word: number) => void,
+  ): number {
+    const expires = this.expires;
+    if (expires.size === 0) return 0;
+    const map = this.#map;
+    let n = 0;
+    if (expires.size * 2 >= map.size) {
+      for (let tries = count * 4; tries > 0 && n < count; tries--) {
+        const slot = map.randomSlot(rand);
+        if (slot < 0) break;
+        const key = map.keyAt(slot)!;
+        const at = expires.get(key);
+        if (at === undefined) continue;
+        visit(key, at, map.metaAt(slot));
+        n++;
+      }
+    }
+    let wrapped = false;
+    while (n < count) {
+      this.#evictCursor ??= expires.entries();
+      const r = this.#evictCursor.next();
+      if (r.done) {
+        this.#evictCursor = undefined;
+        if (wrapped) break;
+        wrapped = true;
+        continue;
+      }
+      // A live Map iterator yields current entries only, so the key is present.
+      const [key, at] = r.value;
+      const slot = map.slotOf(key);
+      if (slot < 0) continue;
+      visit(key, at, map.metaAt(slot));
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Removes a key chosen by eviction, expired or not, with its expiry. The caller reports the
+   * change (`evicted` event, WATCH, tracking, indexes).
+   * @returns the removed value, or undefined when the key was absent
+   */
+  evict(key: string): Value | undefined {
+    const value = this.#map.get(key);
+    if (value === undefined) return undefined;
+    this.delete(key);
+    return value;
   }
 
   /** The raw access word of a present key (no expiry check, no touch), or undefined. */

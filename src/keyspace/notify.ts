@@ -55,17 +55,66 @@ const NOTIFY_ALL = NOTIFY.GENERIC | NOTIFY.STRING | NOTIFY.LIST | NOTIFY.SET | N
   NOTIFY.EXPIRED | NOTIFY.EVICTED | NOTIFY.STREAM | NOTIFY.MODULE;
 
 /**
- * Parses a `notify-keyspace-events` value into class bits (the config table has already
- * validated it). @returns 0 for "" or a value that selects no channel type (neither K nor E)
+ * Valkey's `keyspaceEventsStringToFlags`: the class bits of a `notify-keyspace-events` value.
+ * `A` adds every class but `m` and `n`, which stay as given (`An` keeps new-key events).
+ * @returns the bits, or -1 when a character names no class
+ */
+export function keyspaceEventsStringToFlags(classes: string): number {
+  let flags = 0;
+  for (const c of classes) {
+    if (c === "A") {
+      flags |= NOTIFY_ALL;
+      continue;
+    }
+    const bit = CLASS_LETTERS[c];
+    if (bit === undefined) return -1;
+    flags |= bit;
+  }
+  return flags;
+}
+
+// The classes `A` stands for, in the order Valkey prints them.
+const PRINT_ORDER: readonly (readonly [number, string])[] = [
+  [NOTIFY.GENERIC, "g"],
+  [NOTIFY.STRING, "$"],
+  [NOTIFY.LIST, "l"],
+  [NOTIFY.SET, "s"],
+  [NOTIFY.HASH, "h"],
+  [NOTIFY.ZSET, "z"],
+  [NOTIFY.EXPIRED, "x"],
+  [NOTIFY.EVICTED, "e"],
+  [NOTIFY.STREAM, "t"],
+  [NOTIFY.MODULE, "d"],
+];
+
+/**
+ * Valkey's `keyspaceEventsFlagsToString`, what CONFIG GET shows: `A` when every class of `A`
+ * is on (and then, as in Valkey, no `n` even when new-key events are on), else the class
+ * letters and `n`; then `K`, `E` and `m`.
+ */
+export function keyspaceEventsFlagsToString(flags: number): string {
+  let out = "";
+  if ((flags & NOTIFY_ALL) === NOTIFY_ALL) {
+    out = "A";
+  } else {
+    for (const [bit, letter] of PRINT_ORDER) if ((flags & bit) !== 0) out += letter;
+    if ((flags & NOTIFY.NEW) !== 0) out += "n";
+  }
+  if ((flags & NOTIFY.KEYSPACE) !== 0) out += "K";
+  if ((flags & NOTIFY.KEYEVENT) !== 0) out += "E";
+  if ((flags & NOTIFY.KEY_MISS) !== 0) out += "m";
+  return out;
+}
+
+/**
+ * Parses a `notify-keyspace-events` value into the class bits the notifier works with (the
+ * config table has already validated it).
+ * @returns 0 for "" or a value that selects no channel type (neither K nor E)
  */
 export function parseNotifyFlags(value: string): number {
-  let flags = 0;
-  for (const c of value) {
-    if (c === "A") flags |= NOTIFY_ALL;
-    else flags |= CLASS_LETTERS[c] ?? 0;
-  }
+  const flags = keyspaceEventsStringToFlags(value);
   // Without K or E nothing can be published: treat it as off so the hot paths skip early.
-  return (flags & (NOTIFY.KEYSPACE | NOTIFY.KEYEVENT)) === 0 ? 0 : flags;
+  return flags <= 0 || (flags & (NOTIFY.KEYSPACE | NOTIFY.KEYEVENT)) === 0 ? 0 : flags;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Command } from "../commands/spec.ts";
 import { KITE_VERSION, REDIS_COMPAT_VERSION, VALKEY_VERSION } from "./version.ts";
 import { lruClock } from "../keyspace/db.ts";
 import { searchInfoSections } from "../search/info.ts";
+import { moduleInfoLines } from "../commands/module.ts";
 
 /** Valkey's `bytesToHuman`: `100B`, `1.50K`, `2.00M`, ... with two decimals and 1024 steps. */
 export function bytesToHuman(n: number): string {
@@ -123,7 +124,7 @@ function section(engine: Engine, name: Section, now: number): string {
       ]);
     }
     case "module_list":
-      return "# Modules\r\n";
+      return "# Modules\r\n" + moduleInfoLines();
     case "commandstats":
       return commandStats(engine);
     case "errorstats": {
@@ -224,6 +225,8 @@ function memorySection(engine: Engine): string {
     ["maxmemory", engine.config.get("maxmemory")],
     ["maxmemory_human", bytesToHuman(max)],
     ["maxmemory_policy", engine.config.get("maxmemory-policy")],
+    // Valkey leaves replication and AOF buffers out of the maxmemory check; Kite has neither.
+    ["mem_not_counted_for_evict", 0],
     ["mem_allocator", engine.process.allocator],
   ]);
 }
@@ -231,6 +234,7 @@ function memorySection(engine: Engine): string {
 function statsSection(engine: Engine): string {
   const s = engine.stats;
   const m = engine.metrics;
+  const exceeded = engine.eviction.exceededMs();
   return lines("Stats", [
     ["total_connections_received", s.totalConnectionsReceived],
     ["total_commands_processed", s.totalCommandsProcessed],
@@ -243,6 +247,9 @@ function statsSection(engine: Engine): string {
     ["expired_keys", s.expiredKeys],
     ["expired_stale_perc", (s.expiredStalePerc * 100).toFixed(2)],
     ["expired_time_cap_reached_count", s.expiredTimeCapReachedCount],
+    ["evicted_keys", engine.eviction.evictedKeys],
+    ["total_eviction_exceeded_time", exceeded.total],
+    ["current_eviction_exceeded_time", exceeded.current],
     ["keyspace_hits", s.keyspaceHits],
     ["keyspace_misses", s.keyspaceMisses],
     ["pubsub_channels", engine.pubsub.channelCount],
@@ -320,6 +327,7 @@ export function resetServerStats(engine: Engine): void {
   s.expiredKeys = 0;
   s.expiredStalePerc = 0;
   s.expiredTimeCapReachedCount = 0;
+  engine.eviction.resetStats();
   s.errors.clear();
   s.resetAt = engine.clock.now();
   for (const c of engine.registry.flat()) {

@@ -49,6 +49,8 @@ export const E = {
     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
   LFU_SELECTED:
     "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+  OOM: "OOM command not allowed when used memory > 'maxmemory'.",
+  OOM_SCRIPT_FLAG: "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'",
   DECR_OVERFLOW: "ERR decrement would overflow",
   LCS_NOT_STRING: "ERR The specified keys must contain string values",
   LCS_MEMORY: "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
@@ -133,6 +135,7 @@ export const E = {
   STREAM_END_INTERVAL: "ERR invalid end ID for the interval",
   XREAD_UNBALANCED: "ERR Unbalanced '%s' list of streams: for each stream key an ID or '%s' must be specified.",
   XREAD_GROUP_ONLY: "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+  XREAD_BLOCK_SCRIPT: "ERR %s command is not allowed with BLOCK option from scripts",
   XREAD_NOACK_ONLY: "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
   XREADGROUP_NO_GROUP: "ERR Missing GROUP option for XREADGROUP",
   XREADGROUP_NOGROUP: "NOGROUP No such key '%s' or consumer group '%s' in XREADGROUP with GROUP option",
@@ -169,6 +172,7 @@ export const E = {
   PUBSUB_CONTEXT:
     "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
   REPLICA_KEYSPACE: "ERR Replica can't interact with the keyspace",
+  MONITOR_DENY_BLOCKING: "ERR MONITOR isn't allowed for DENY BLOCKING client",
   EXECABORT: "EXECABORT Transaction discarded because of previous errors.",
   EXECABORT_BECAUSE: "EXECABORT Transaction discarded because of: %s",
   EXEC_WITHOUT_MULTI: "ERR EXEC without MULTI",
@@ -192,6 +196,10 @@ export const E = {
   CACHING_NO_OPTOUT: "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
   PAUSE_MODE: "ERR CLIENT PAUSE mode must be WRITE or ALL",
   SUBCOMMAND_SYNTAX: "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
+  MODULE_LOAD_FAILED: "ERR Error loading the extension. Please check the server logs.",
+  MODULE_UNLOAD_NO_SUCH: "ERR Error unloading module: no such module with that name",
+  MODULE_UNLOAD_DATATYPES:
+    "ERR Error unloading module: the module exports one or more module-side data types, can't unload",
 } as const;
 
 /** Builds `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `. */

@@ -48,6 +48,7 @@ import {
   verbatim,
 } from "../protocol/reply.ts";
 import { formatDouble } from "../util/number.ts";
+import type { ErrorTally } from "./vm.ts";
 
 /** Pushes `{err=msg}` (Valkey's `luaPushError` format: `CODE message`, no leading '-'). */
 export function pushErrorTable(L: LuaState, msg: string, ignoreStats = false): void {
@@ -237,13 +238,22 @@ export function numberArg(d: number): string {
  * Converts the value at the top of the stack into the script's reply and pops it. `resp` is
  * the script's protocol (redis.setresp), which decides how booleans convert.
  */
-export function popReply(L: LuaState, resp: 2 | 3): Reply {
-  const r = toReply(L, lua._lua_gettop(L), resp);
+export function popReply(L: LuaState, resp: 2 | 3, errors: ErrorTally): Reply {
+  const r = toReply(L, lua._lua_gettop(L), resp, errors);
   lua._lua_settop(L, -2);
   return r;
 }
 
-function toReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
+/** Whether the error table at `idx` carries Valkey's `ignore_error_stats_update` mark. */
+export function passedOnError(L: LuaState, idx: number): boolean {
+  const abs = idx < 0 ? lua._lua_gettop(L) + idx + 1 : idx;
+  const t = rawField(L, abs, "ignore_error_stats_update");
+  const marked = t === T_BOOLEAN && lua._lua_toboolean(L, -1) !== 0;
+  lua._lua_settop(L, -2);
+  return marked;
+}
+
+function toReply(L: LuaState, idx: number, resp: 2 | 3, errors: ErrorTally): Reply {
   if (lua._lua_checkstack(L, 4) === 0) return error("ERR reached lua stack limit");
   const t = lua._lua_type(L, idx);
   switch (t) {
@@ -257,18 +267,20 @@ function toReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
     case T_NUMBER:
       return int(truncToInt64(toNumber(L, idx)));
     case T_TABLE:
-      return tableReply(L, idx, resp);
+      return tableReply(L, idx, resp, errors);
     default:
       return NULL;
   }
 }
 
-function tableReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
+function tableReply(L: LuaState, idx: number, resp: 2 | 3, errors: ErrorTally): Reply {
   // An error: {err="CODE msg", ...}.
   if (rawField(L, idx, "err") === T_STRING) {
     // An error line cannot hold CR or LF either (addReplyErrorFormat maps them to spaces).
     const msg = toBytes(L, -1)!.replace(/[\r\n]/g, " ");
     lua._lua_settop(L, -2);
+    if (passedOnError(L, idx)) errors.passedOn++;
+    else errors.own.push(msg);
     return error(msg);
   }
   lua._lua_settop(L, -2);
@@ -313,8 +325,8 @@ function tableReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
     lua._lua_pushnil(L);
     while (lua._lua_next(L, m) !== 0) {
       const top = lua._lua_gettop(L);
-      const k = toReply(L, top - 1, resp);
-      const v = toReply(L, top, resp);
+      const k = toReply(L, top - 1, resp, errors);
+      const v = toReply(L, top, resp, errors);
       out.push([k, v]);
       lua._lua_settop(L, -2);
     }
@@ -327,7 +339,7 @@ function tableReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
     const out: Reply[] = [];
     lua._lua_pushnil(L);
     while (lua._lua_next(L, s) !== 0) {
-      out.push(toReply(L, lua._lua_gettop(L) - 1, resp));
+      out.push(toReply(L, lua._lua_gettop(L) - 1, resp, errors));
       lua._lua_settop(L, -2);
     }
     lua._lua_settop(L, -2);
@@ -341,7 +353,7 @@ function tableReply(L: LuaState, idx: number, resp: 2 | 3): Reply {
       lua._lua_settop(L, -2);
       break;
     }
-    items.push(toReply(L, lua._lua_gettop(L), resp));
+    items.push(toReply(L, lua._lua_gettop(L), resp, errors));
     lua._lua_settop(L, -2);
   }
   return array(items);

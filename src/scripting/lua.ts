@@ -35,8 +35,18 @@ import {
   T_STRING,
   T_TABLE,
   toBytes,
+  upvalueIndex,
 } from "./lua_wasm.ts";
-import { errorText, numberArg, popReply, pushErrorTable, pushReply, stringField, toNumber } from "./convert.ts";
+import {
+  errorText,
+  numberArg,
+  passedOnError,
+  popReply,
+  pushErrorTable,
+  pushReply,
+  stringField,
+  toNumber,
+} from "./convert.ts";
 import { libFunction, pushLibraries } from "./lua_libs.ts";
 import { PRELUDE } from "./prelude.ts";
 import { error, type Reply } from "../protocol/reply.ts";
@@ -145,7 +155,41 @@ function checkInt(L: LuaState, n: number, fname: string): number {
   return Math.trunc(toNumber(L, n)) | 0;
 }
 
+// Lua 5.1's type names (luaL_typename), by type tag.
+const TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
+
+// A C function standing for a Lua 5.1 base function the prelude writes in Lua (load,
+// loadstring, next, rawget): it checks argument 1 as luaL_checktype does, so the error names
+// the script line that called it (an error raised in Lua code of the prelude would name the
+// prelude, or nothing when the script tail-calls it), then calls the Lua implementation with
+// every argument. Upvalues: name, expected type ("function", "table" or "string", which a
+// number satisfies), implementation.
+const CHECKED = cfunction((L) => {
+  const n = lua._lua_gettop(L);
+  const expected = toBytes(L, upvalueIndex(2))!;
+  const t = n === 0 ? -1 : lua._lua_type(L, 1);
+  const ok = expected === "function"
+    ? t === T_FUNCTION
+    : expected === "table"
+    ? t === T_TABLE
+    : t === T_STRING || t === T_NUMBER;
+  if (!ok) {
+    const got = t < 0 ? "no value" : TYPE_NAMES[t] ?? "userdata";
+    return raiseWhere(L, `bad argument #1 to '${toBytes(L, upvalueIndex(1))}' (${expected} expected, got ${got})`);
+  }
+  lua._lua_pushvalue(L, upvalueIndex(3));
+  lua._lua_rotate(L, 1, 1);
+  lua._lua_callk(L, n, /* LUA_MULTRET */ -1, 0, 0);
+  return lua._lua_gettop(L);
+});
+
 const HOST_FUNCTIONS = {
+  /** checked(name, expected type, impl): a {@link CHECKED} closure. */
+  checked: cfunction((L) => {
+    lua._lua_settop(L, 3);
+    lua._lua_pushcclosure(L, CHECKED, 3);
+    return 1;
+  }),
   call: cfunction((L) => redisCall(L, true)),
   pcall: cfunction((L) => redisCall(L, false)),
   sha1hex: cfunction((L) => {
@@ -597,14 +641,16 @@ export class LuaEnv {
       // the coroutine is dead, so the next run gets a fresh one.
       const msg = toBytes(T, -1) ?? "execution failure";
       this.#replaceThread();
-      return { done: error(`ERR Error running script, ${msg.slice(0, 100)}`) };
+      const text = `ERR Error running script, ${msg.slice(0, 100)}`;
+      host.errors.own.push(text);
+      return { done: error(text) };
     }
     // Results: ok, value (the run function returns what xpcall returns).
     const ok = lua._lua_toboolean(T, 1) !== 0;
     if (ok) {
       if (r.nres < 2) lua._lua_pushnil(T);
       else lua._lua_settop(T, 2);
-      const reply = popReply(T, host.resp);
+      const reply = popReply(T, host.resp, host.errors);
       lua._lua_settop(T, 0);
       return { done: reply };
     }
@@ -652,14 +698,21 @@ function scriptFailure(T: LuaState, host: ScriptHost): Reply {
   const name = host.name;
   if (lua._lua_type(T, 2) !== T_TABLE) {
     const msg = toBytes(T, 2) ?? "execution failure";
-    return error(`ERR Error running script ${name}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, " "));
+    const text = `ERR Error running script ${name}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, " ");
+    host.errors.own.push(text);
+    return error(text);
   }
   const msg = stringField(T, 2, "err") ?? "ERR unknown error";
   const source = stringField(T, 2, "source");
   const line = stringField(T, 2, "line");
   let text = msg;
   if (source !== undefined && line !== undefined) text += ` script: ${name}, on ${source}:${line}.`;
-  return error(text.replace(/[\r\n]/g, " "));
+  text = text.replace(/[\r\n]/g, " ");
+  // An error from a command the script called (redis.call raising it, or the script raising
+  // what redis.pcall returned) was counted when the command failed.
+  if (passedOnError(T, 2)) host.errors.passedOn++;
+  else host.errors.own.push(text);
+  return error(text);
 }
 
 // Valkey's luaExtractErrorInformation for FUNCTION LOAD: a string error gets "ERR ", a table

@@ -21,6 +21,7 @@ import {
   T_STRING,
   T_TABLE,
   toBytes,
+  upvalueIndex,
 } from "./lua_wasm.ts";
 
 /** An error a library function raises as a Lua error (with the caller's position). */
@@ -183,6 +184,14 @@ interface CjsonConfig {
   decodeInvalidNumbers: boolean;
 }
 
+// Each cjson module (the one a Lua state starts with, and each cjson.new()) keeps its settings
+// in a userdata that is an upvalue of its functions, as lua-cjson does: settings changed by a
+// script last as long as the Lua state (until SCRIPT FLUSH), and one module's settings do not
+// touch another's. The userdata holds CJSON_SLOTS doubles, in CjsonConfig's field order.
+const CJSON_SLOTS = 8;
+const CJSON_DEFAULTS = [14, 1000, 1000, 0, 2, 10, 0, 1];
+
+/** The settings of the cjson module whose function is running (loaded on entry). */
 const CJSON: CjsonConfig = {
   precision: 14,
   maxEncodeDepth: 1000,
@@ -193,6 +202,55 @@ const CJSON: CjsonConfig = {
   encodeInvalidNumbers: false,
   decodeInvalidNumbers: true,
 };
+
+let heapView: DataView | undefined;
+
+// A view of the WebAssembly memory (replaced when the memory grows).
+function heap(): DataView {
+  const buf = lua.HEAPU8.buffer;
+  if (heapView === undefined || heapView.buffer !== buf) heapView = new DataView(buf);
+  return heapView;
+}
+
+// Reads the running module's settings (its userdata, upvalue 1) into CJSON; returns its address.
+function loadCjsonConfig(L: LuaState): number {
+  const p = lua._lua_touserdata(L, upvalueIndex(1));
+  const h = heap();
+  CJSON.precision = h.getFloat64(p, true);
+  CJSON.maxEncodeDepth = h.getFloat64(p + 8, true);
+  CJSON.maxDecodeDepth = h.getFloat64(p + 16, true);
+  CJSON.sparseConvert = h.getFloat64(p + 24, true) !== 0;
+  CJSON.sparseRatio = h.getFloat64(p + 32, true);
+  CJSON.sparseSafe = h.getFloat64(p + 40, true);
+  const inv = h.getFloat64(p + 48, true);
+  CJSON.encodeInvalidNumbers = inv === 2 ? "null" : inv !== 0;
+  CJSON.decodeInvalidNumbers = h.getFloat64(p + 56, true) !== 0;
+  return p;
+}
+
+// Writes CJSON back into the module's userdata at `p` (after a setting changed).
+function saveCjsonConfig(p: number): void {
+  const h = heap();
+  h.setFloat64(p, CJSON.precision, true);
+  h.setFloat64(p + 8, CJSON.maxEncodeDepth, true);
+  h.setFloat64(p + 16, CJSON.maxDecodeDepth, true);
+  h.setFloat64(p + 24, CJSON.sparseConvert ? 1 : 0, true);
+  h.setFloat64(p + 32, CJSON.sparseRatio, true);
+  h.setFloat64(p + 40, CJSON.sparseSafe, true);
+  const inv = CJSON.encodeInvalidNumbers;
+  h.setFloat64(p + 48, inv === "null" ? 2 : inv ? 1 : 0, true);
+  h.setFloat64(p + 56, CJSON.decodeInvalidNumbers ? 1 : 0, true);
+}
+
+// A cjson function: its module's settings are loaded first, and saved after when `changes`.
+function cjsonFunction(fn: (L: LuaState) => number, changes = false): number {
+  return libFunction((L) => {
+    const p = loadCjsonConfig(L);
+    const n = fn(L);
+    if (changes) saveCjsonConfig(p);
+    return n;
+  });
+}
 
 const ESCAPES: string[] = [];
 for (let i = 0; i < 256; i++) {
@@ -545,12 +603,12 @@ function cjsonConfigInt(
 }
 
 const CJSON_FUNCS: Record<string, number> = {
-  encode: libFunction((L) => {
+  encode: cjsonFunction((L) => {
     if (lua._lua_gettop(L) !== 1) throw new LuaLibError("bad argument #1 to 'encode' (expected 1 argument)");
     pushBytes(L, jsonEncode(L, 1, 1));
     return 1;
   }),
-  decode: libFunction((L) => {
+  decode: cjsonFunction((L) => {
     if (lua._lua_gettop(L) !== 1) throw new LuaLibError("bad argument #1 to 'decode' (expected 1 argument)");
     const s = checkString(L, 1, "decode");
     const p = new JsonParser(L, s);
@@ -560,20 +618,25 @@ const CJSON_FUNCS: Record<string, number> = {
     if (p.pos < s.length) p.fail("the end", p.tokenName());
     return 1;
   }),
-  encode_keep_buffer: libFunction((L) => {
+  encode_keep_buffer: cjsonFunction((L) => {
     lua._lua_pushboolean(L, 1);
     return 1;
   }),
-  encode_max_depth: libFunction((L) =>
-    cjsonConfigInt(L, "encode_max_depth", () => CJSON.maxEncodeDepth, (v) => CJSON.maxEncodeDepth = v, 1, 2147483647)
+  encode_max_depth: cjsonFunction(
+    (L) =>
+      cjsonConfigInt(L, "encode_max_depth", () => CJSON.maxEncodeDepth, (v) => CJSON.maxEncodeDepth = v, 1, 2147483647),
+    true,
   ),
-  decode_max_depth: libFunction((L) =>
-    cjsonConfigInt(L, "decode_max_depth", () => CJSON.maxDecodeDepth, (v) => CJSON.maxDecodeDepth = v, 1, 2147483647)
+  decode_max_depth: cjsonFunction(
+    (L) =>
+      cjsonConfigInt(L, "decode_max_depth", () => CJSON.maxDecodeDepth, (v) => CJSON.maxDecodeDepth = v, 1, 2147483647),
+    true,
   ),
-  encode_number_precision: libFunction((L) =>
-    cjsonConfigInt(L, "encode_number_precision", () => CJSON.precision, (v) => CJSON.precision = v, 1, 14)
+  encode_number_precision: cjsonFunction(
+    (L) => cjsonConfigInt(L, "encode_number_precision", () => CJSON.precision, (v) => CJSON.precision = v, 1, 14),
+    true,
   ),
-  encode_sparse_array: libFunction((L) => {
+  encode_sparse_array: cjsonFunction((L) => {
     if (lua._lua_gettop(L) >= 1) CJSON.sparseConvert = lua._lua_toboolean(L, 1) !== 0;
     if (lua._lua_gettop(L) >= 2) CJSON.sparseRatio = checkNumber(L, 2, "encode_sparse_array");
     if (lua._lua_gettop(L) >= 3) CJSON.sparseSafe = checkNumber(L, 3, "encode_sparse_array");
@@ -581,8 +644,8 @@ const CJSON_FUNCS: Record<string, number> = {
     lua._lua_pushinteger(L, BigInt(CJSON.sparseRatio));
     lua._lua_pushinteger(L, BigInt(CJSON.sparseSafe));
     return 3;
-  }),
-  encode_invalid_numbers: libFunction((L) => {
+  }, true),
+  encode_invalid_numbers: cjsonFunction((L) => {
     if (lua._lua_gettop(L) >= 1) {
       const t = lua._lua_type(L, 1);
       CJSON.encodeInvalidNumbers = t === T_STRING && toBytes(L, 1) === "null" ? "null" : lua._lua_toboolean(L, 1) !== 0;
@@ -590,12 +653,12 @@ const CJSON_FUNCS: Record<string, number> = {
     if (CJSON.encodeInvalidNumbers === "null") pushBytes(L, "null");
     else lua._lua_pushboolean(L, CJSON.encodeInvalidNumbers ? 1 : 0);
     return 1;
-  }),
-  decode_invalid_numbers: libFunction((L) => {
+  }, true),
+  decode_invalid_numbers: cjsonFunction((L) => {
     if (lua._lua_gettop(L) >= 1) CJSON.decodeInvalidNumbers = lua._lua_toboolean(L, 1) !== 0;
     lua._lua_pushboolean(L, CJSON.decodeInvalidNumbers ? 1 : 0);
     return 1;
-  }),
+  }, true),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1097,26 +1160,53 @@ function pushLib(L: LuaState, funcs: Record<string, number>, extra?: (L: LuaStat
   extra?.(L);
 }
 
+/** Pushes a new cjson module with default settings (the library's table, and `cjson.new()`). */
+function pushCjson(L: LuaState): void {
+  const p = lua._lua_newuserdatauv(L, CJSON_SLOTS * 8, 0);
+  const h = heap();
+  for (let i = 0; i < CJSON_SLOTS; i++) h.setFloat64(p + i * 8, CJSON_DEFAULTS[i]!, true);
+  const names = Object.keys(CJSON_FUNCS);
+  lua._lua_createtable(L, 0, names.length + 4);
+  for (const name of names) {
+    lua._lua_pushvalue(L, -2);
+    lua._lua_pushcclosure(L, CJSON_FUNCS[name]!, 1);
+    setField(L, -2, name);
+  }
+  lua._lua_pushcclosure(L, CJSON_NEW, 0);
+  setField(L, -2, "new");
+  lua._lua_pushlightuserdata(L, 0);
+  setField(L, -2, "null");
+  pushBytes(L, "cjson");
+  setField(L, -2, "_NAME");
+  pushBytes(L, "2.1.0");
+  setField(L, -2, "_VERSION");
+  // Drop the userdata below the table: the closures hold it.
+  lua._lua_rotate(L, -2, 1);
+  lua._lua_settop(L, -2);
+}
+
+const CJSON_NEW = libFunction((L) => {
+  pushCjson(L);
+  return 1;
+});
+
 /** Pushes the `cjson`, `bit`, `struct` and `cmsgpack` tables and sets them in the table at -5. */
 export function pushLibraries(L: LuaState): void {
-  pushLib(L, CJSON_FUNCS, (L) => {
-    lua._lua_pushlightuserdata(L, 0);
-    setField(L, -2, "null");
-    pushBytes(L, "cjson");
-    setField(L, -2, "_NAME");
-    pushBytes(L, "2.1.0");
-    setField(L, -2, "_VERSION");
-  });
+  pushCjson(L);
   setField(L, -2, "cjson");
   pushLib(L, BIT);
   setField(L, -2, "bit");
   pushLib(L, STRUCT);
   setField(L, -2, "struct");
   pushLib(L, CMSGPACK, (L) => {
-    pushBytes(L, "lua-cmsgpack");
+    pushBytes(L, "cmsgpack");
     setField(L, -2, "_NAME");
-    pushBytes(L, "0.4.0");
+    pushBytes(L, "lua-cmsgpack 0.4.0");
     setField(L, -2, "_VERSION");
+    pushBytes(L, "Copyright (C) 2012, Salvatore Sanfilippo");
+    setField(L, -2, "_COPYRIGHT");
+    pushBytes(L, "MessagePack C implementation for Lua");
+    setField(L, -2, "_DESCRIPTION");
   });
   setField(L, -2, "cmsgpack");
 }

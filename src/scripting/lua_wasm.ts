@@ -55,6 +55,7 @@ export interface LuaApi {
   _lua_tolstring(L: LuaState, idx: number, len: number): number;
   _lua_rawlen(L: LuaState, idx: number): number;
   _lua_touserdata(L: LuaState, idx: number): number;
+  _lua_newuserdatauv(L: LuaState, size: number, nuvalue: number): number;
   _lua_pushnil(L: LuaState): void;
   _lua_pushnumber(L: LuaState, n: number): void;
   _lua_pushinteger(L: LuaState, n: bigint): void;
@@ -123,6 +124,31 @@ const wasm = await LuaWasm.initialize(wasmLocation());
 
 /** The process-wide Lua module. */
 export const lua: LuaApi = wasm.module as unknown as LuaApi;
+
+/**
+ * Makes the VM print floats as Lua 5.1 does. Lua 5.4 formats a float with "%.14g" like 5.1,
+ * then appends ".0" when the text holds only characters of "-0123456789" (lobject.c
+ * `tostringbuff`), so `10/2 .. ""` gives "5.0" where Valkey's Lua gives "5". That character
+ * set is a constant in the module's static data used only there (checked against wasmoon's
+ * build: the code references its address twice, both in `tostringbuff`'s copies, and never an
+ * address inside it); cutting it to "-" means no "%.14g" text ever qualifies. This reaches
+ * every conversion inside the VM: concatenation, table.concat, string functions given a
+ * number, lua_tolstring. Integers still print as integers.
+ * @returns whether the constant was found (once) and patched
+ */
+function patchFloatFormat(): boolean {
+  const heap = lua.HEAPU8;
+  // Static data sits at the bottom of the memory, below the heap.
+  const data = Buffer.from(heap.buffer, heap.byteOffset, Math.min(heap.length, 1 << 20));
+  const needle = Buffer.from("\x00-0123456789\x00", "latin1");
+  const at = data.indexOf(needle);
+  if (at < 0 || data.indexOf(needle, at + 1) >= 0) return false;
+  heap[at + 2] = 0;
+  return true;
+}
+
+/** Whether floats print as in Lua 5.1 (see {@link patchFloatFormat}); false on an unknown build. */
+export const LUA51_FLOAT_FORMAT: boolean = patchFloatFormat();
 
 // A scratch area for strings crossing into Lua, grown on demand, and a size_t out-slot.
 let scratch = lua._malloc(4096);
@@ -226,6 +252,11 @@ export function loadChunk(L: LuaState, code: string | Uint8Array, chunkname: str
 export function resume(T: LuaState, from: LuaState, nargs: number): { status: number; nres: number } {
   const status = lua._lua_resume(T, from, nargs, NRES_SLOT);
   return { status, nres: lua.HEAPU32[NRES_SLOT >> 2]! };
+}
+
+/** `lua_upvalueindex(i)`: the pseudo-index of a C closure's upvalue `i`. */
+export function upvalueIndex(i: number): number {
+  return REGISTRY - i;
 }
 
 /** Registers a JS function as a C function pointer (`int f(lua_State*)`), once per process. */

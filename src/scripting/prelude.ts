@@ -12,11 +12,19 @@
  *   metatables are locked).
  * - `pcall` returns the `err` string of Valkey's error tables, as Valkey's own `pcall` does.
  * - The error handler adds `source` and `line` to the error table, as Valkey's does.
- * - Lua 5.1 names scripts rely on: `unpack`, `loadstring` (text only), `gcinfo`,
- *   `table.getn/maxn/foreach/foreachi`, `math.pow/ldexp/frexp/log10/mod/cosh/sinh/tanh`,
- *   `string.gfind`; `string.format` integer conversions truncate floats as 5.1 does; and
- *   `tostring` prints numbers with 5.1's `%.14g` (`tostring(10/2)` is "5", not "5.0").
- *   String concatenation of an integral float still prints "5.0" (the VM's own conversion).
+ * - The Lua 5.1 library Valkey scripts see (Valkey 8's allow lists): `_VERSION` "Lua 5.1";
+ *   `unpack`, `gcinfo`, `loadstring` and a `load` taking a reader function (text chunks
+ *   only); `table.getn/setn/maxn/foreach/foreachi`,
+ *   `math.pow/ldexp/frexp/log10/mod/cosh/sinh/tanh/atan2`, `string.gfind`, a `string.rep`
+ *   without separator; none of the names Lua 5.2+ added (`table.unpack`, `string.pack`,
+ *   `math.type`, ...), and no `getfenv`, `setfenv`, `newproxy` (Valkey 8 removed them).
+ * - Numbers print as in 5.1: `tostring` uses `%.14g` for integers too, `string.format`
+ *   integer conversions truncate floats, `%q` quotes a number's text. (The VM's own
+ *   conversions, concatenation included, are fixed in `lua_wasm.ts`.)
+ * - The script is the main thread to itself, as in 5.1: `coroutine.running()` is nil and
+ *   `coroutine.yield` at the top level fails (Kite runs scripts in a coroutine to pause busy
+ *   ones).
+ * - `pairs`, `next` and `rawget` see through the read-only tables, as on Valkey's.
  *
  * @module
  */
@@ -33,6 +41,7 @@ local type, tostring, tonumber, select, error, assert, pcall, xpcall, load, coll
 local mtype, floor, ceil, format = math.type, math.floor, math.ceil, string.format
 local readonly_error = api.readonly_error
 
+-- Read-only proxy -> the table it shows (the globals proxy maps to true: its table changes).
 local protected = setmetatable({}, {__mode = "k"})
 
 -- A read-only view of t: reads go to t, writes fail as on Valkey's read-only tables.
@@ -44,7 +53,7 @@ local function readonly(t)
     __len = function() return #t end,
     __metatable = false,
   })
-  protected[proxy] = true
+  protected[proxy] = t
   return proxy
 end
 
@@ -54,11 +63,10 @@ local function copy(t)
   return c
 end
 
--- Lua 5.1 formats every number with %.14g.
+-- Lua 5.1 formats every number with %.14g (a NaN prints with its sign bit, as the C library
+-- does: "-nan" for 0/0 on x86).
 local function num2str(n)
-  local s = format("%.14g", n)
-  if s == "-nan" then return "nan" end
-  return s
+  return format("%.14g", n)
 end
 dbg.setmetatable(0, {__tostring = num2str, __metatable = false})
 
@@ -77,7 +85,10 @@ local function format51(fmt, ...)
       local e = fmt:find("[%a]", s + 1)
       if not e then break end
       local conv = fmt:sub(e, e)
-      if conv:find("^[diouxXc]$") then
+      if conv == "q" and type(args[i]) == "number" then
+        -- 5.1 quotes a number's text ("\"5\""); 5.4 writes a number literal.
+        args[i] = num2str(args[i])
+      elseif conv:find("^[diouxXc]$") then
         local v = tonumber(args[i])
         if v ~= nil and mtype(v) == "float" and v == v and v ~= math.huge and v ~= -math.huge then
           args[i] = v >= 0 and floor(v) or ceil(v)
@@ -89,11 +100,20 @@ local function format51(fmt, ...)
   return format(fmt, table.unpack(args, 1, args.n))
 end
 
-local S = copy(string)
+-- Names Lua 5.2+ added to the libraries, which a Valkey script (Lua 5.1) does not have.
+local function drop(t, names)
+  for name in names:gmatch("%S+") do t[name] = nil end
+  return t
+end
+
+local S = drop(copy(string), "pack packsize unpack")
 S.format = format51
 S.gfind = string.gmatch
+-- 5.1's string.rep has no separator argument.
+local rep = string.rep
+S.rep = function(s, n) return rep(s, n) end
 
-local T = copy(table)
+local T = drop(copy(table), "move pack unpack")
 T.getn = function(t) return #t end
 T.setn = function() error("'setn' is obsolete", 2) end
 T.maxn = function(t)
@@ -116,8 +136,9 @@ T.foreachi = function(t, f)
   end
 end
 
-local M = copy(math)
+local M = drop(copy(math), "maxinteger mininteger tointeger type ult")
 M.random = api.math_random
+M.atan2 = function(y, x) return math.atan(y, x) end
 M.randomseed = api.math_randomseed
 M.pow = function(x, y) return x ^ y end
 M.ldexp = function(m, e) return m * 2.0 ^ e end
@@ -151,7 +172,17 @@ end
 
 local function errh(err)
   local i = dbg.getinfo(2, "nSl")
-  if i and i.what == "C" then i = dbg.getinfo(3, "nSl") end
+  local level = 2
+  if i and i.what == "C" then
+    level = 3
+    i = dbg.getinfo(level, "nSl")
+  end
+  -- A 5.1 function Kite writes in Lua (this prelude) stands for a C function of Valkey's:
+  -- the error belongs to the script line that called it.
+  while i and i.source == "=prelude" do
+    level = level + 1
+    i = dbg.getinfo(level, "nSl")
+  end
   if type(err) ~= "table" then err = {err = "ERR " .. tostring(err)} end
   if i then
     err["source"] = i.source
@@ -161,21 +192,48 @@ local function errh(err)
 end
 
 local G = {}
-local P = setmetatable({}, {})
+-- The globals every chunk sees: a read-only proxy of G, or of LOADG while FUNCTION LOAD runs.
+local pmt = {__newindex = readonly_error, __metatable = false}
+local P = setmetatable({}, pmt)
 
-local function load51(chunk, name, ...)
-  -- Text chunks only (no bytecode), and the sandbox as their environment unless given.
-  if select("#", ...) >= 2 then
-    local _, env = ...
-    return load(chunk, name, "t", env)
-  end
+-- Lua 5.1's load takes a reader function and loadstring a string (a number converts); both
+-- compile text only (no bytecode) with the sandbox as the chunk's environment. The host
+-- checks argument 1 first, as 5.1's C functions do.
+local load51 = api.checked("load", "function", function(chunk, name)
   return load(chunk, name, "t", P)
+end)
+local loadstring51 = api.checked("loadstring", "string", function(s, name)
+  if type(s) == "number" then s = num2str(s) end
+  return load(s, name or s, "t", P)
+end)
+
+-- The script runs in a coroutine of Kite's (so a busy script can pause): to the script that
+-- coroutine is the main thread, as in Valkey, so it cannot yield and is not "running".
+local script_thread
+local co_running, co_yield = coroutine.running, coroutine.yield
+local C = drop(copy(coroutine), "close isyieldable")
+C.running = function()
+  local co = co_running()
+  if co == script_thread then return nil end
+  return co
+end
+C.yield = function(...)
+  if co_running() == script_thread then error("attempt to yield across metamethod/C-call boundary", 0) end
+  return co_yield(...)
+end
+
+-- The table a read-only proxy shows (the current globals for the globals proxy), or nil.
+local function target(t)
+  local r = protected[t]
+  if r == true then return pmt.__index end
+  return r
 end
 
 G.xpcall = xpcall
 G.tostring = tostring
 G.setmetatable = setmetatable
-G.next = next
+-- next and rawget see through the read-only proxies, as on Valkey's read-only tables.
+G.next = api.checked("next", "table", function(t, k) return next(target(t) or t, k) end)
 G.assert = assert
 G.tonumber = tonumber
 G.rawequal = rawequal
@@ -186,17 +244,17 @@ G.rawset = function(t, k, v)
   return rawset(t, k, v)
 end
 G.pcall = function(...) return pcall_result(raw_pcall(...)) end
-G.coroutine = readonly(copy(coroutine))
+G.coroutine = readonly(C)
 G.type = type
 G._G = P
 G.select = select
 G.unpack = table.unpack
 G.gcinfo = function() return floor(collectgarbage("count")) end
 G.pairs = pairs
-G.rawget = rawget
-G.loadstring = function(s, name) return load51(s, name) end
+G.rawget = api.checked("rawget", "table", function(t, k) return rawget(target(t) or t, k) end)
+G.loadstring = loadstring51
 G.ipairs = ipairs
-G._VERSION = _VERSION
+G._VERSION = "Lua 5.1"
 G.load = load51
 G.error = error
 G.string = readonly(S)
@@ -245,8 +303,8 @@ LOADG.redis = LOADG.server
 
 setmetatable(G, {__index = api.global_index_error, __metatable = false})
 
-local pmt = {__index = G, __newindex = readonly_error, __metatable = false}
-setmetatable(P, pmt)
+pmt.__index = G
+pmt.__pairs = function() return next, pmt.__index, nil end
 protected[P] = true
 
 -- The string metatable stays reachable through getmetatable(""): expose a read-only copy.
@@ -259,6 +317,7 @@ local function set_env(which)
 end
 
 local function run(f, ...)
+  script_thread = co_running()
   return xpcall(f, errh, ...)
 end
 

@@ -17,9 +17,10 @@ import type { Session } from "../engine/session.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Blocked, Command } from "../commands/spec.ts";
 import { error, type Reply } from "../protocol/reply.ts";
+import { E } from "../protocol/errors.ts";
 import type { TimerHandle } from "../runtime/clock.ts";
 import { LuaEnv, newRand48, sha1hex } from "./lua.ts";
-import type { FunctionHandle, RegisteredFunction, ScriptFlag, ScriptHost } from "./vm.ts";
+import type { ErrorTally, FunctionHandle, RegisteredFunction, ScriptFlag, ScriptHost } from "./vm.ts";
 import { SCRIPT_FLAGS } from "./vm.ts";
 
 /** Scripts added by EVAL (not SCRIPT LOAD) beyond this many are evicted oldest first. */
@@ -84,6 +85,10 @@ export class ScriptRun implements ScriptHost {
   replFlags = 3;
   /** A write command ran: SCRIPT KILL is refused from then on. */
   writeDirty = false;
+  /** The error replies in the script's reply (its error statistics). */
+  readonly errors: ErrorTally = { passedOn: 0, own: [] };
+  /** The script declares `allow-oom`: it may write over the memory limit. */
+  allowOom = false;
   /** Past busy-reply-threshold. */
   timedOut = false;
   killed = false;
@@ -146,16 +151,27 @@ export class ScriptRun implements ScriptHost {
     if (this.readOnly && (cmd.flags.has("write") || cmd.flags.has("may_replicate"))) {
       return this.#reject(cmd, "Write commands are not allowed from read-only scripts.");
     }
+    // Valkey's scriptVerifyOOM: when memory was over the limit as the script started, a script
+    // without allow-oom may not run a denyoom command before its first write (once it has
+    // written it cannot stop halfway).
+    if (engine.eviction.limit !== 0 && cmd.flags.has("denyoom")) {
+      if (!this.allowOom && !this.writeDirty && engine.eviction.preCommandOom) return this.#reject(cmd, "-" + E.OOM);
+      engine.eviction.grow(argv);
+    }
     if (cmd.flags.has("write")) this.writeDirty = true;
     const r = engine.call(this.session, cmd, argv);
-    // A script cannot wait: a blocking command answers at once as if it timed out.
-    return r.t === "blocked" ? r.nowaitReply ?? r.timeoutReply : r;
+    if (r.t !== "blocked") return r;
+    // A script cannot wait (Valkey's CLIENT_DENY_BLOCKING): a blocking command answers at once
+    // as if it timed out, and is a call like any other.
+    cmd.stats.calls++;
+    return r.nowaitReply ?? r.timeoutReply;
   }
 
-  // A command refused before it ran: rejected_calls and errorstats, as Valkey's scriptCall.
+  // A command refused before it ran: rejected_calls and errorstats, as Valkey's scriptCall
+  // (a "-CODE text" message counts under CODE, any other under ERR).
   #reject(cmd: Command | undefined, msg: string): string {
     if (cmd !== undefined) cmd.stats.rejectedCalls++;
-    this.engine.countError(`ERR ${msg}`);
+    this.engine.countError(msg.startsWith("-") ? msg.slice(1) : `ERR ${msg}`);
     return msg;
   }
 
@@ -410,7 +426,20 @@ export class Scripting {
     keys: readonly string[],
     args: readonly string[],
   ): Reply | Blocked {
+    // Valkey's scriptPrepareForRun: over the memory limit, a script that declares flags starts
+    // only if they include allow-oom (no-writes implies it). Scripts without shebang start.
+    const declared = init.evalMode
+      ? this.scripts.get(init.name)?.flags
+      : this.functions.get(init.name.toLowerCase())?.flags;
+    const eviction = this.engine.eviction;
+    if (
+      declared != null && eviction.limit !== 0 && eviction.preCommandOom &&
+      !declared.includes("allow-oom") && !declared.includes("no-writes")
+    ) {
+      return error(E.OOM_SCRIPT_FLAG);
+    }
     const run = new ScriptRun({ scripting: this, ctx, ...init });
+    run.allowOom = declared != null && declared.includes("allow-oom");
     this.running = run;
     ctx.inScript = true;
     let out;
@@ -421,7 +450,7 @@ export class Scripting {
       throw e;
     }
     if ("done" in out) {
-      this.#end(run);
+      this.#end(run, out.done);
       return out.done;
     }
     return this.#suspend(run);
@@ -499,6 +528,20 @@ export class Scripting {
     run.restoreSession();
     if (this.running === run) this.running = undefined;
     if (run.timedOut) this.engine.busyReply = undefined;
+    if (result !== undefined) this.#account(run, result);
+  }
+
+  // The failures of a run, counted as Valkey counts the error replies a script sends (see
+  // ErrorTally): each error passed on from a command makes one failed call, the script's own
+  // errors go to the error statistics and make one failed call in all. The engine then leaves
+  // an error reply alone.
+  #account(run: ScriptRun, reply: Reply): void {
+    const { passedOn, own } = run.errors;
+    if (passedOn === 0 && own.length === 0) return;
+    const engine = this.engine;
+    run.command.stats.failedCalls += passedOn + (own.length > 0 ? 1 : 0);
+    for (const msg of own) engine.countError(msg);
+    if (reply.t === "error") engine.markAccounted(reply);
   }
 
   /** SCRIPT KILL (`evalMode`) and FUNCTION KILL, as Valkey's `scriptKill`. */
@@ -527,4 +570,32 @@ export function scriptingOf(engine: Engine): Scripting {
     STATES.set(engine, s);
   }
   return s;
+}
+
+/**
+ * Whether EVAL, EVALSHA, FCALL or their `_RO` forms count as `denyoom` for the maxmemory
+ * check, from the flags the script declares (Valkey's `evalGetCommandFlags`,
+ * `fcallGetCommandFlags` and `scriptFlagsToCmdFlags`): a script with a shebang, or a function,
+ * is `denyoom` unless it declares `allow-oom` or `no-writes`; a script without shebang, an
+ * unknown SHA1 or an unknown function keeps the command's own flags, which lack `denyoom`.
+ * @param argv the command's arguments, arity already checked
+ */
+export function scriptDenyOom(engine: Engine, argv: readonly string[], kind: "eval" | "evalsha" | "fcall"): boolean {
+  const s = scriptingOf(engine);
+  const target = argv[1]!;
+  let flags: readonly ScriptFlag[] | null | undefined;
+  if (kind === "fcall") {
+    flags = s.functions.get(target.toLowerCase())?.flags;
+  } else if (kind === "evalsha") {
+    flags = target.length === 40 ? s.scripts.get(target.toLowerCase())?.flags : undefined;
+  } else {
+    // Only a shebang declares flags: the common script pays no SHA1 here.
+    if (!target.startsWith("#!")) return false;
+    flags = s.scripts.get(sha1hex(target))?.flags;
+    if (flags === undefined) {
+      const parsed = parseShebang(target);
+      flags = "error" in parsed ? undefined : parsed.flags;
+    }
+  }
+  return flags != null && !flags.includes("allow-oom") && !flags.includes("no-writes");
 }

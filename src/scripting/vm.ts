@@ -38,6 +38,22 @@ export interface ScriptHost {
   readonly killMessage: string;
   /** The script's name in error replies (`script: <name>`): its SHA1 or the function name. */
   readonly name: string;
+  /** The error replies found in the script's reply, filled in as it is converted. */
+  readonly errors: ErrorTally;
+}
+
+/**
+ * The error replies a script's reply holds (at any depth), sorted the way Valkey's
+ * `afterErrorReply` counts them: an error table marked `ignore_error_stats_update` (an error a
+ * command called by the script returned, already counted then) only makes the script a failed
+ * call, once per such error; any other error is counted in the error statistics when sent, and
+ * makes the script a failed call once in all.
+ */
+export interface ErrorTally {
+  /** Errors passed on from `redis.call`/`redis.pcall`. */
+  passedOn: number;
+  /** Texts of the errors the script made itself (`CODE message`). */
+  readonly own: string[];
 }
 
 /** A function registered by `redis.register_function` during FUNCTION LOAD. */

@@ -128,6 +128,16 @@ describe("MONITOR", () => {
     assert.equal(m.exec("GET", "x"), null);
   });
 
+  it("refuses MONITOR inside a transaction, where the client expects one reply per command", () => {
+    const t = makeEngine();
+    const m = openClient(t);
+    m.exec("MULTI");
+    assert.equal(m.exec("MONITOR"), "QUEUED");
+    assert.deepEqual(m.exec("EXEC"), [{ error: "ERR MONITOR isn't allowed for DENY BLOCKING client" }]);
+    assert.equal(t.engine.monitor.count, 0);
+    assert.equal(m.exec("GET", "x"), null, "still a normal client");
+  });
+
   it("stops feeding a monitor that disconnected", () => {
     const t = makeEngine();
     const m = openClient(t);

@@ -10,6 +10,7 @@ import { makeEngine, plain } from "../_helpers/engine.ts";
 import { SYSTEM_CLOCK } from "../../src/runtime/clock.ts";
 import { cmd } from "../../src/commands/spec.ts";
 import { bool, int, type Reply } from "../../src/protocol/reply.ts";
+import { LUA51_FLOAT_FORMAT } from "../../src/scripting/lua_wasm.ts";
 
 const SHA_RETURN_1 = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
 
@@ -378,7 +379,36 @@ describe("Script sandbox", () => {
     const t = makeEngine();
     assert.equal(t.exec("EVAL", "return loadstring('return 1 + 1')()", 0), 2);
     assert.equal(t.exec("EVAL", "local f, e = loadstring(string.dump(function() end)); return tostring(f)", 0), "nil");
-    assert.equal(t.exec("EVAL", "local f, e = load(string.dump(function() end)); return tostring(f)", 0), "nil");
+    assert.equal(
+      t.exec(
+        "EVAL",
+        "local d = string.dump(function() end) local f = load(function() local c = d d = nil return c end) " +
+          "return tostring(f)",
+        0,
+      ),
+      "nil",
+    );
+  });
+
+  it("takes a reader function in load and a string in loadstring, as Lua 5.1 does", () => {
+    const t = makeEngine();
+    assert.match(
+      errOf(t.exec("EVAL", "return load('return 1')", 0)),
+      /^ERR user_script:1: bad argument #1 to 'load' \(function expected, got string\) script: /,
+    );
+    assert.match(
+      errOf(t.exec("EVAL", "return loadstring()", 0)),
+      /^ERR user_script:1: bad argument #1 to 'loadstring' \(string expected, got no value\) script: /,
+    );
+    assert.equal(t.exec("EVAL", "local f = loadstring('return KEYS[1]') return f()", 1, "kk"), "kk");
+    assert.equal(
+      t.exec(
+        "EVAL",
+        "local p = {'return ', '7'} local f = load(function() return table.remove(p, 1) end) return f()",
+        0,
+      ),
+      7,
+    );
   });
 
   it("offers the Lua 5.1 names scripts use", () => {
@@ -392,6 +422,272 @@ describe("Script sandbox", () => {
       ),
       [3, 1024, "5", "3", 5, "true", 1, 1, 2],
     );
+  });
+});
+
+describe("Lua 5.1 environment", () => {
+  it("names itself Lua 5.1 and has none of the names Lua 5.2+ added", () => {
+    const t = makeEngine();
+    assert.equal(t.exec("EVAL", "return _VERSION", 0), "Lua 5.1");
+    const added = [
+      "string.pack",
+      "string.packsize",
+      "string.unpack",
+      "table.move",
+      "table.pack",
+      "table.unpack",
+      "math.maxinteger",
+      "math.mininteger",
+      "math.tointeger",
+      "math.type",
+      "math.ult",
+      "coroutine.close",
+      "coroutine.isyieldable",
+    ];
+    for (const name of added) assert.equal(t.exec("EVAL", `return type(${name})`, 0), "nil", name);
+    for (const name of ["getfenv", "setfenv", "newproxy"]) {
+      assert.match(errOf(t.exec("EVAL", `return ${name}`, 0)), /nonexistent global variable/, name);
+    }
+  });
+
+  it("prints integral floats without '.0' everywhere the VM converts a number", () => {
+    assert.ok(LUA51_FLOAT_FORMAT, "the VM's float-to-text constant was found and patched");
+    const t = makeEngine();
+    assert.deepEqual(
+      t.exec(
+        "EVAL",
+        "return {10/2 .. '', tostring(10/2), table.concat({5.0, 1.5, 2}, ','), string.format('%s', 3.0), " +
+          "string.rep(2.0, 2), -(0.0) .. '', 2^53 .. '', 1e15 .. '', 0.1 .. ''}",
+        0,
+      ),
+      ["5", "5", "5,1.5,2", "3", "22", "-0", "9.007199254741e+15", "1e+15", "0.1"],
+    );
+  });
+
+  it("prints numbers with %.14g, NaN with its sign as C does", () => {
+    const t = makeEngine();
+    assert.deepEqual(
+      t.exec(
+        "EVAL",
+        "local nan = 0/0 return {tostring(123456789012345678), tostring(math.pi), " +
+          "tostring(tostring(nan) == string.format('%.14g', nan)), tostring(tostring(-nan) == string.format('%.14g', -nan))}",
+        0,
+      ),
+      ["1.2345678901235e+17", "3.1415926535898", "true", "true"],
+    );
+  });
+
+  it("quotes a number's text with %q", () => {
+    const t = makeEngine();
+    assert.equal(t.exec("EVAL", "return string.format('%q %q', 1/3, 7)", 0), '"0.33333333333333" "7"');
+  });
+
+  it("offers math.atan2 and a string.rep without separator", () => {
+    const t = makeEngine();
+    assert.deepEqual(
+      t.exec("EVAL", "return {tostring(math.atan2(1, 1) == math.pi / 4), string.rep('ab', 3, ',')}", 0),
+      ["true", "ababab"],
+    );
+  });
+
+  it("treats the script as the main thread: it cannot yield and coroutine.running is nil", () => {
+    const t = makeEngine();
+    assert.match(
+      errOf(t.exec("EVAL", "coroutine.yield(1) return 2", 0)),
+      /^ERR attempt to yield across metamethod\/C-call boundary script: [0-9a-f]{40}, on @user_script:1\.$/,
+    );
+    assert.deepEqual(t.exec("EVAL", "local ok, e = pcall(coroutine.yield) return {tostring(ok), e}", 0), [
+      "false",
+      "attempt to yield across metamethod/C-call boundary",
+    ]);
+    assert.equal(t.exec("EVAL", "return tostring(coroutine.running())", 0), "nil");
+    assert.deepEqual(
+      t.exec(
+        "EVAL",
+        "local co = coroutine.create(function(a) local b = coroutine.yield(a + 1) return b * 2 end) " +
+          "local _, x = coroutine.resume(co, 1) local _, y = coroutine.resume(co, 10) " +
+          "return {x, y, coroutine.status(co), tostring(coroutine.wrap(function() return coroutine.running() end)() ~= nil)}",
+        0,
+      ),
+      [2, 20, "dead", "true"],
+    );
+  });
+
+  it("lets pairs, next and rawget see through the read-only tables", () => {
+    const t = makeEngine();
+    assert.deepEqual(
+      t.exec(
+        "EVAL",
+        "local n, has = 0, {} for k in pairs(_G) do n = n + 1 has[k] = true end " +
+          "return {tostring(n > 30), tostring(has.redis and has.KEYS and has.string), tostring(next(_G) ~= nil), " +
+          "type(rawget(string, 'format')), type(rawget(_G, 'redis')), tostring(next(redis) ~= nil)}",
+        0,
+      ),
+      ["true", "true", "true", "function", "table", "true"],
+    );
+    assert.match(
+      errOf(t.exec("EVAL", "return next(nil)", 0)),
+      /^ERR user_script:1: bad argument #1 to 'next' \(table expected, got nil\) script: /,
+    );
+  });
+});
+
+describe("Script error statistics", () => {
+  /** The errorstats and the calls/failed/rejected counts of some commands after `run`. */
+  function stats(t: ReturnType<typeof makeEngine>, names: string[]): Record<string, string> {
+    const info = String(t.exec("INFO", "all"));
+    const out: Record<string, string> = {};
+    for (const line of info.split("\r\n")) {
+      const m = /^(errorstat_\w+|total_error_replies):(.*)$/.exec(line);
+      if (m) out[m[1]!] = m[2]!;
+      const c = /^cmdstat_([^:]+):calls=(\d+),.*rejected_calls=(\d+),failed_calls=(\d+)$/.exec(line);
+      if (c && names.includes(c[1]!)) out[c[1]!] = `calls=${c[2]},rejected=${c[3]},failed=${c[4]}`;
+    }
+    return out;
+  }
+
+  function run(...cmds: (string | number)[][]): Record<string, string> {
+    const t = makeEngine();
+    t.exec("SET", "str", "x");
+    t.exec("CONFIG", "RESETSTAT");
+    for (const c of cmds) t.exec(...c);
+    return stats(t, ["eval", "incr", "get", "set", "fcall", "blpop", "xread"]);
+  }
+
+  it("counts an error redis.call raised once, where the command failed", () => {
+    assert.deepEqual(run(["EVAL", "return redis.call('INCR', 'str')", 0]), {
+      errorstat_ERR: "count=1",
+      total_error_replies: "1",
+      eval: "calls=1,rejected=0,failed=1",
+      incr: "calls=1,rejected=0,failed=1",
+    });
+  });
+
+  it("counts an error redis.pcall returned once, whether the script returns or raises it", () => {
+    const want = {
+      errorstat_ERR: "count=1",
+      total_error_replies: "1",
+      eval: "calls=1,rejected=0,failed=1",
+      incr: "calls=1,rejected=0,failed=1",
+    };
+    assert.deepEqual(run(["EVAL", "return redis.pcall('INCR', 'str')", 0]), want);
+    assert.deepEqual(run(["EVAL", "error(redis.pcall('INCR', 'str'))", 0]), want);
+  });
+
+  it("makes the script a failed call once per passed-on error in its reply", () => {
+    assert.deepEqual(run(["EVAL", "local e = redis.pcall('INCR', 'str') return {e, 1, e}", 0]), {
+      errorstat_ERR: "count=1",
+      total_error_replies: "1",
+      eval: "calls=1,rejected=0,failed=2",
+      incr: "calls=1,rejected=0,failed=1",
+    });
+  });
+
+  it("counts each error the script makes itself, at any depth of its reply", () => {
+    assert.deepEqual(run(["EVAL", "return {1, {err='XX one'}, redis.error_reply('YY two')}", 0]), {
+      errorstat_XX: "count=1",
+      errorstat_YY: "count=1",
+      total_error_replies: "2",
+      eval: "calls=1,rejected=0,failed=1",
+    });
+  });
+
+  it("counts a caught error once and leaves the script's success alone", () => {
+    assert.deepEqual(run(["EVAL", "pcall(redis.call, 'INCR', 'str') return 1", 0]), {
+      errorstat_ERR: "count=1",
+      total_error_replies: "1",
+      eval: "calls=1,rejected=0,failed=0",
+      incr: "calls=1,rejected=0,failed=1",
+    });
+  });
+
+  it("counts a command the script may not run as rejected, once", () => {
+    assert.deepEqual(run(["EVAL", "return redis.call('GET')", 0]), {
+      errorstat_ERR: "count=1",
+      total_error_replies: "1",
+      eval: "calls=1,rejected=0,failed=1",
+      get: "calls=0,rejected=1,failed=0",
+    });
+  });
+
+  it("counts a raised string error as a new error", () => {
+    assert.deepEqual(run(["EVAL", "local ok, e = pcall(redis.call, 'INCR', 'str') error(e)", 0]), {
+      errorstat_ERR: "count=2",
+      total_error_replies: "2",
+      eval: "calls=1,rejected=0,failed=1",
+      incr: "calls=1,rejected=0,failed=1",
+    });
+  });
+
+  it("counts a function's passed-on error once", () => {
+    assert.deepEqual(
+      run(
+        [
+          "FUNCTION",
+          "LOAD",
+          "#!lua name=st\nredis.register_function('f', function() return redis.call('INCR', 'str') end)",
+        ],
+        ["FCALL", "f", 0],
+      ),
+      {
+        errorstat_ERR: "count=1",
+        total_error_replies: "1",
+        fcall: "calls=1,rejected=0,failed=1",
+        incr: "calls=1,rejected=0,failed=1",
+      },
+    );
+  });
+
+  it("counts a blocking command a script ran as a call", () => {
+    assert.deepEqual(run(["EVAL", "return redis.call('BLPOP', 'nolist', 0)", 0]), {
+      total_error_replies: "0",
+      eval: "calls=1,rejected=0,failed=0",
+      blpop: "calls=1,rejected=0,failed=0",
+    });
+  });
+});
+
+describe("Blocking commands in scripts", () => {
+  it("answer at once as if their timeout expired", () => {
+    const t = makeEngine();
+    for (
+      const call of [
+        "'BLPOP', 'bl', 0",
+        "'BRPOP', 'bl', 5",
+        "'BRPOPLPUSH', 'bl', 'bl2', 0",
+        "'BLMOVE', 'bl', 'bl2', 'LEFT', 'RIGHT', 0",
+        "'BLMPOP', 0, 1, 'bl', 'LEFT'",
+        "'BZPOPMIN', 'bz', 0",
+        "'BZPOPMAX', 'bz', 0",
+        "'BZMPOP', 0, 1, 'bz', 'MIN'",
+      ]
+    ) {
+      assert.equal(t.exec("EVAL", `return redis.call(${call})`, 0), null, call);
+    }
+    t.exec("RPUSH", "bl", "a");
+    assert.deepEqual(t.exec("EVAL", "return redis.call('BLPOP', 'bl', 0)", 0), ["bl", "a"]);
+  });
+
+  it("refuse XREAD and XREADGROUP with BLOCK, naming the command as the script wrote it", () => {
+    const t = makeEngine();
+    t.exec("XADD", "s", "1-1", "f", "v");
+    t.exec("XGROUP", "CREATE", "s", "g", "0");
+    assert.match(
+      errOf(t.exec("EVAL", "return redis.call('xread', 'BLOCK', 0, 'STREAMS', 's', '0')", 0)),
+      /^ERR xread command is not allowed with BLOCK option from scripts script: [0-9a-f]{40}, on @user_script:1\.$/,
+    );
+    assert.deepEqual(
+      t.exec("EVAL", "return redis.pcall('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>')", 0),
+      { error: "ERR XREADGROUP command is not allowed with BLOCK option from scripts" },
+    );
+    // Without BLOCK they read as usual.
+    assert.deepEqual(t.exec("EVAL", "return redis.call('XREAD', 'STREAMS', 's', '0')", 0), [
+      ["s", [["1-1", ["f", "v"]]]],
+    ]);
+    // Inside MULTI, BLOCK is an immediate timeout instead.
+    t.exec("MULTI");
+    t.exec("XREAD", "BLOCK", 0, "STREAMS", "s", "$");
+    assert.deepEqual(t.exec("EXEC"), [null]);
   });
 });
 

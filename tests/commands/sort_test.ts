@@ -170,6 +170,31 @@ describe("SORT", () => {
     assert.deepEqual(t.exec("LRANGE", "dst", 0, -1), ["a", "b", "c"]);
   });
 
+  it("sorts a set alphabetically for a script with a constant BY pattern", () => {
+    const t = makeEngine();
+    t.exec("SADD", "s", "b", "10", "c", "a", "2");
+    t.exec("RPUSH", "l", "b", "10", "a");
+    assert.deepEqual(t.exec("EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", 1, "s"), [
+      "10",
+      "2",
+      "a",
+      "b",
+      "c",
+    ]);
+    assert.deepEqual(
+      t.exec("EVAL", "return redis.call('SORT_RO', KEYS[1], 'BY', 'nosort', 'DESC', 'LIMIT', 1, 2)", 1, "s"),
+      ["b", "a"],
+    );
+    t.exec(
+      "FUNCTION",
+      "LOAD",
+      "#!lua name=srt\nredis.register_function('f', function(k) return redis.call('SORT', k[1], 'BY', 'x') end)",
+    );
+    assert.deepEqual(t.exec("FCALL", "f", 1, "s"), ["10", "2", "a", "b", "c"]);
+    // Lists keep their own order.
+    assert.deepEqual(t.exec("EVAL", "return redis.call('SORT', KEYS[1], 'BY', 'nosort')", 1, "l"), ["b", "10", "a"]);
+  });
+
   it("returns an empty array for a missing key and WRONGTYPE for strings and hashes", () => {
     const t = makeEngine();
     assert.deepEqual(t.exec("SORT", "nokey"), []);

@@ -213,6 +213,25 @@ describe("MONITOR over TCP", () => {
   });
 });
 
+describe("MONITOR over TCP, repeated", () => {
+  it("answers nothing to a second MONITOR from a monitoring client", async () => {
+    const server = await startKite();
+    const m = await RawClient.connect(server.port);
+    try {
+      await m.send("MONITOR");
+      await m.send("MONITOR");
+      await m.send("PING");
+      const [ok, pong, line] = (await m.read(3)).map((r) => String(plain(r)));
+      assert.equal(ok, "OK");
+      assert.equal(pong, "PONG");
+      assert.match(line!, / "PING"$/);
+    } finally {
+      await m.close();
+      await server.close();
+    }
+  });
+});
+
 describe("CLIENT PAUSE over TCP", () => {
   it("holds a client's writes and the rest of its pipeline until CLIENT UNPAUSE", async () => {
     const server = await startKite();

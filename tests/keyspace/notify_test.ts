@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { makeEngine, type Plain } from "../_helpers/engine.ts";
 import { openClient, type TestClient } from "../_helpers/sessions.ts";
-import { knownEvents, NOTIFY, notifyClassOf, parseNotifyFlags } from "../../src/keyspace/notify.ts";
+import {
+  keyspaceEventsFlagsToString,
+  keyspaceEventsStringToFlags,
+  knownEvents,
+  NOTIFY,
+  notifyClassOf,
+  parseNotifyFlags,
+} from "../../src/keyspace/notify.ts";
 
 /** A client listening to every keyspace channel; returns [channel, message] pairs. */
 function listener(t: ReturnType<typeof makeEngine>): { c: TestClient; events(): [string, string][] } {
@@ -216,6 +223,44 @@ describe("parseNotifyFlags()", () => {
     assert.equal(a & NOTIFY.KEY_MISS, 0);
     assert.equal(a & NOTIFY.NEW, 0);
     assert.ok((parseNotifyFlags("Kmn") & (NOTIFY.KEY_MISS | NOTIFY.NEW)) === (NOTIFY.KEY_MISS | NOTIFY.NEW));
+  });
+});
+
+describe("keyspaceEventsStringToFlags() and keyspaceEventsFlagsToString()", () => {
+  it("keeps n and m beside A, which stands for every other class", () => {
+    const an = keyspaceEventsStringToFlags("AnK");
+    assert.equal(an & NOTIFY.NEW, NOTIFY.NEW);
+    assert.equal(an & NOTIFY.KEY_MISS, 0);
+    assert.equal(keyspaceEventsStringToFlags("mA") & NOTIFY.KEY_MISS, NOTIFY.KEY_MISS);
+    assert.equal(keyspaceEventsStringToFlags("A") & NOTIFY.NEW, 0);
+    assert.equal(keyspaceEventsStringToFlags(""), 0);
+  });
+
+  it("returns -1 for a character that names no class", () => {
+    assert.equal(keyspaceEventsStringToFlags("KEQ"), -1);
+    assert.equal(keyspaceEventsStringToFlags("a"), -1);
+  });
+
+  it("prints as Valkey does: A (without n), else the classes and n, then K, E and m", () => {
+    const cases: [string, string][] = [
+      ["An", "A"],
+      ["nA", "A"],
+      ["AKE", "AKE"],
+      ["KEA", "AKE"],
+      ["KEAmn", "AKEm"],
+      ["Kn", "nK"],
+      ["Km", "Km"],
+      ["g$lshzxetd", "A"],
+      ["KEg$lshzxetdmn", "AKEm"],
+      ["KEx", "xKE"],
+      ["Ag", "A"],
+      ["d", "d"],
+      ["Exg", "gxE"],
+      ["", ""],
+    ];
+    for (const [set, shown] of cases) {
+      assert.equal(keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(set)), shown, set);
+    }
   });
 });
 

@@ -52,6 +52,42 @@ describe("cjson", () => {
   });
 });
 
+describe("cjson settings", () => {
+  it("keep a change for later scripts of the same engine until SCRIPT FLUSH", () => {
+    const t = makeEngine();
+    assert.equal(t.exec("EVAL", "cjson.encode_number_precision(3) return cjson.encode(1/3)", 0), "0.333");
+    assert.equal(t.exec("EVAL", "return cjson.encode(1/3)", 0), "0.333");
+    assert.equal(makeEngine().exec("EVAL", "return cjson.encode(1/3)", 0), "0.33333333333333", "another engine");
+    t.exec("SCRIPT", "FLUSH");
+    assert.equal(t.exec("EVAL", "return cjson.encode(1/3)", 0), "0.33333333333333");
+  });
+
+  it("belong to one module: cjson.new() makes another with the defaults", () => {
+    const t = makeEngine();
+    assert.deepEqual(
+      t.exec(
+        "EVAL",
+        "local c = cjson.new() c.encode_max_depth(1) " +
+          "return {tostring(c == cjson), tostring(c.null == cjson.null), type(c.new), cjson.encode({{1}}), " +
+          "select(2, pcall(c.encode, {{1}})), cjson.new().encode(1/3)}",
+        0,
+      ),
+      ["false", "true", "function", "[[1]]", "Cannot serialise, excessive nesting (2)", "0.33333333333333"],
+    );
+  });
+});
+
+describe("cmsgpack fields", () => {
+  it("name the library as lua-cmsgpack does", () => {
+    assert.deepEqual(run("return {cmsgpack._NAME, cmsgpack._VERSION, cmsgpack._COPYRIGHT, cmsgpack._DESCRIPTION}"), [
+      "cmsgpack",
+      "lua-cmsgpack 0.4.0",
+      "Copyright (C) 2012, Salvatore Sanfilippo",
+      "MessagePack C implementation for Lua",
+    ]);
+  });
+});
+
 describe("bit", () => {
   it("computes LuaBitOp's 32-bit results", () => {
     assert.deepEqual(
