@@ -8,24 +8,11 @@ import { cmd, type CommandSpec } from "./spec.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Session } from "../engine/session.ts";
-import {
-  array,
-  bulk,
-  EMPTY_ARRAY,
-  error,
-  int,
-  map,
-  NULL,
-  OK,
-  PONG,
-  type Reply,
-  set,
-  simple,
-  verbatim,
-} from "../protocol/reply.ts";
+import { array, bulk, error, int, map, NULL, OK, PONG, type Reply, set, simple, verbatim } from "../protocol/reply.ts";
 import { E, fmt, SYNTAX, wrongArity } from "../protocol/errors.ts";
 import { parseInt64 } from "../util/number.ts";
 import { REDIS_COMPAT_VERSION, VALKEY_VERSION } from "../observability/version.ts";
+import { loadedModulesReply } from "./module.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Authentication (the default user; the ACL layer replaces this with real users)
@@ -149,7 +136,8 @@ function hello(ctx: CommandContext, argv: readonly string[]): Reply {
     [bulk("id"), int(s.id)],
     [bulk("mode"), bulk("standalone")],
     [bulk("role"), bulk("master")],
-    [bulk("modules"), EMPTY_ARRAY],
+    // The built-in search module, as MODULE LIST shows it (Valkey's addReplyLoadedModules).
+    [bulk("modules"), loadedModulesReply()],
   ];
   // Valkey 8.1 adds the zone only when one is configured.
   const zone = config.get("availability-zone");

@@ -128,7 +128,7 @@ export interface MemoryOverhead {
   readonly peak: number;
   /** The heap in use plus memory held outside it (INFO `used_memory`). */
   readonly total: number;
-  /** Memory in use when the engine started; Kite does not record it yet, so 0. */
+  /** Memory in use when the engine was built ({@link Engine.startupMemory}). */
   readonly startup: number;
   /** Resident set size of the process. */
   readonly rss: number;
@@ -162,7 +162,7 @@ export function memoryOverhead(engine: Engine): MemoryOverhead {
   const mem = engine.process.memory();
   engine.metrics.notePeak(mem.used);
   const total = mem.used;
-  const startup = 0;
+  const startup = engine.startupMemory;
   let clientsNormal = 0;
   for (const s of engine.clients.values()) clientsNormal += s.qbuf + s.obl + s.multiBytes;
   const scripting = scriptingOf(engine);

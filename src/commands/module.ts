@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { cmd, type CommandSpec } from "./spec.ts";
+import { cmd, type Command, type CommandGroup, type CommandSpec } from "./spec.ts";
 import type { CommandContext } from "../engine/context.ts";
 import { array, bulk, EMPTY_ARRAY, error, int, map, type Reply } from "../protocol/reply.ts";
 import { E } from "../protocol/errors.ts";
@@ -29,6 +29,8 @@ export interface BuiltinModule {
   readonly api: number;
   /** The module options it sets, as INFO prints them (`ValkeyModule_SetModuleOptions`). */
   readonly options: readonly string[];
+  /** The command group of Kite's table rows that are this module's commands (FT.*: `search`). */
+  readonly commandGroup: CommandGroup;
 }
 
 /**
@@ -46,10 +48,30 @@ export const SEARCH_MODULE: BuiltinModule = Object.freeze({
   ver: 10000,
   api: 1,
   options: Object.freeze(["handle-io-errors", "handle-repl-async-load", "no-implicit-signal-modified"]),
+  commandGroup: "search",
 });
 
 /** Every module Kite presents as loaded, in MODULE LIST order. */
 export const BUILTIN_MODULES: readonly BuiltinModule[] = Object.freeze([SEARCH_MODULE]);
+
+/**
+ * The module a command belongs to (Valkey's `moduleNameFromCommand`), or undefined for a
+ * server command. Valkey gives every module command the `module` flag, the COMMAND DOCS group
+ * `module` and a `module` field, and COMMAND LIST FILTERBY MODULE selects by it.
+ */
+export function moduleOfCommand(c: Command): BuiltinModule | undefined {
+  const group = (c.container ?? c).spec.group;
+  for (const m of BUILTIN_MODULES) if (m.commandGroup === group) return m;
+  return undefined;
+}
+
+/**
+ * The built-in module named `name`, compared case-insensitively as Valkey's module table does.
+ */
+export function builtinModule(name: string): BuiltinModule | undefined {
+  const lower = name.toLowerCase();
+  return BUILTIN_MODULES.find((m) => m.name === lower);
+}
 
 /**
  * The loaded modules as Valkey's `addReplyLoadedModules` sends them (MODULE LIST, and HELLO's
@@ -93,9 +115,7 @@ function moduleLoad(ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 function moduleUnload(_ctx: CommandContext, argv: readonly string[]): Reply {
-  // Valkey's module table compares names case-insensitively.
-  const name = argv[2]!.toLowerCase();
-  return error(BUILTIN_MODULES.some((m) => m.name === name) ? E.MODULE_UNLOAD_DATATYPES : E.MODULE_UNLOAD_NO_SUCH);
+  return error(builtinModule(argv[2]!) !== undefined ? E.MODULE_UNLOAD_DATATYPES : E.MODULE_UNLOAD_NO_SUCH);
 }
 
 const MODULE_HELP = [

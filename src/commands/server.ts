@@ -26,6 +26,7 @@ import { E, fmt, SYNTAX } from "../protocol/errors.ts";
 import { parseInt64 } from "../util/number.ts";
 import { globMatch } from "../util/glob.ts";
 import { infoText, resetServerStats } from "../observability/info.ts";
+import { builtinModule, moduleOfCommand } from "./module.ts";
 import { lruIdleSeconds } from "../keyspace/db.ts";
 import { stringEncoding, type StringValue } from "../types/string.ts";
 import { helpReply } from "./connection.ts";
@@ -364,8 +365,10 @@ function keySpecReply(k: KeySpec): Reply {
 function commandInfoReply(c: Command): Reply {
   const range = legacyKeyRange(c.spec.keys);
   const flags: Reply[] = [];
+  const fromModule = moduleOfCommand(c) !== undefined;
   for (const f of FLAG_ORDER) {
-    if (f === "movablekeys" ? range.movable : c.flags.has(f as never)) flags.push(simple(f));
+    const on = f === "movablekeys" ? range.movable : f === "module" ? fromModule : c.flags.has(f as never);
+    if (on) flags.push(simple(f));
   }
   const cats: Reply[] = [];
   for (const a of ACL_ORDER) if (c.aclCategories.includes(a)) cats.push(simple("@" + a));
@@ -391,9 +394,17 @@ function groupName(c: Command): string {
 /**
  * One COMMAND DOCS entry. Kite's table has no argument descriptions, history or deprecation
  * data, so `arguments`, `history` and `doc_flags` are absent, as Valkey omits empty fields.
+ * A module command (FT.*) answers as Valkey answers for valkey-search's: group `module` and the
+ * module's name, and no summary, since or complexity, which that module does not register
+ * (it sets no `ValkeyModule_SetCommandInfo`).
  */
 function commandDocsReply(c: Command): Reply {
   const fields: [Reply, Reply][] = [];
+  const module = moduleOfCommand(c);
+  if (module !== undefined) {
+    fields.push([bulk("group"), bulk("module")], [bulk("module"), bulk(module.name)]);
+    return map(fields);
+  }
   if (c.spec.summary !== undefined) fields.push([bulk("summary"), bulk(c.spec.summary)]);
   fields.push([bulk("since"), bulk(c.spec.since)]);
   fields.push([bulk("group"), bulk(groupName(c))]);
@@ -455,8 +466,9 @@ function commandList(ctx: CommandContext, argv: readonly string[]): Reply {
     const kind = argv[i + 1]!.toLowerCase();
     const arg = argv[i + 2]!;
     if (kind === "module") {
-      // Kite loads no modules, so no command belongs to one.
-      filter = () => false;
+      // The built-in search module's commands (FT.*); an unknown module has none.
+      const module = builtinModule(arg);
+      filter = (c) => module !== undefined && moduleOfCommand(c) === module;
     } else if (kind === "aclcat") {
       const cat = arg.toLowerCase();
       filter = (c) => c.aclCategories.includes(cat);

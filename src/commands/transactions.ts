@@ -7,10 +7,13 @@
  *
  * @module
  */
-import { cmd, type CommandSpec, rangeKey } from "./spec.ts";
+import { type Blocked, cmd, type Command, type CommandSpec, rangeKey } from "./spec.ts";
 import type { CommandContext } from "../engine/context.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { QueuedCommand, Session } from "../engine/session.ts";
 import { array, error, NULL_ARRAY, OK, type Reply } from "../protocol/reply.ts";
 import { E } from "../protocol/errors.ts";
+import { suspendedRun } from "../scripting/scripting.ts";
 
 function multi(ctx: CommandContext): Reply {
   const s = ctx.session;
@@ -23,12 +26,17 @@ function multi(ctx: CommandContext): Reply {
 }
 
 /**
- * Runs the queued commands in order, atomically: every command runs within this one call, so
- * no other client, timer or blocked client is served in between. A command that fails at run
- * time answers its error in place and the others still run. A blocking command cannot wait
- * here and answers at once as if it timed out.
+ * Runs the queued commands in order, atomically: no other client, timer or blocked client is
+ * served in between. A command that fails at run time answers its error in place and the others
+ * still run. A blocking command cannot wait here and answers at once as if it timed out.
+ *
+ * A queued script that passes `busy-reply-threshold` suspends as it does outside MULTI (Valkey
+ * keeps serving other clients with BUSY, so SCRIPT KILL / FUNCTION KILL can reach it): EXEC then
+ * returns {@link Blocked}, resumes its queue when the script ends (killed: its error takes the
+ * script's slot) and answers the whole array at the end. Other clients only get BUSY meanwhile,
+ * and the rest of the queue runs in the same turn as the script's end, so the unit stays atomic.
  */
-function exec(ctx: CommandContext): Reply {
+function exec(ctx: CommandContext): Reply | Blocked {
   const s = ctx.session;
   const engine = ctx.engine;
   if (s.multiQueued < 0) return error(E.EXEC_WITHOUT_MULTI);
@@ -42,17 +50,109 @@ function exec(ctx: CommandContext): Reply {
   const queue = s.multiQueue ?? [];
   // Watches are dropped before running: the transaction's own writes must not matter.
   engine.discardTransaction(s);
-  const replies: Reply[] = [];
-  for (const q of queue) {
-    const r = engine.call(s, q.cmd, q.argv);
-    if (r.t === "blocked") {
-      q.cmd.stats.calls++;
-      replies.push(r.nowaitReply ?? r.timeoutReply);
-    } else {
-      replies.push(r);
-    }
+  const tx = new Transaction(engine, s, queue, ctx.now);
+  tx.runQueue();
+  return tx.result ?? tx.blocked();
+}
+
+/** One EXEC's run through its queue, which may pause while a queued script is busy. */
+class Transaction {
+  readonly #engine: Engine;
+  readonly #session: Session;
+  readonly #queue: readonly QueuedCommand[];
+  // The EXEC's command time: every queued command sees it, also after a pause.
+  readonly #now: number;
+  readonly #replies: Reply[] = [];
+  #next = 0;
+  // The suspended script the queue waits for, and its command.
+  #pending: { readonly blocked: Blocked; readonly cmd: Command } | undefined;
+  // False once the caller cannot wait: later scripts finish on the spot.
+  #canWait = true;
+  /** The EXEC reply, once every queued command has run. */
+  result: Reply | undefined;
+
+  constructor(engine: Engine, session: Session, queue: readonly QueuedCommand[], now: number) {
+    this.#engine = engine;
+    this.#session = session;
+    this.#queue = queue;
+    this.#now = now;
   }
-  return array(replies);
+
+  /** Runs queued commands until the end of the queue or a script that suspends. */
+  runQueue(): void {
+    const engine = this.#engine;
+    const queue = this.#queue;
+    while (this.#next < queue.length) {
+      const q = queue[this.#next++]!;
+      const r = engine.call(this.#session, q.cmd, q.argv);
+      if (r.t !== "blocked") {
+        this.#replies.push(r);
+        continue;
+      }
+      const run = this.#canWait ? suspendedRun(r) : undefined;
+      if (run !== undefined) {
+        this.#pending = { blocked: r, cmd: q.cmd };
+        run.onEnd = (reply) => this.#scriptEnded(q.cmd, reply);
+        return;
+      }
+      this.#settle(q.cmd, r.nowaitReply ?? r.timeoutReply);
+    }
+    this.result = array(this.#replies);
+  }
+
+  // A command answered after engine.call returned (a script's end, a blocking command's
+  // no-wait reply): its call is counted now, then its reply takes its slot.
+  #settle(cmd: Command, reply: Reply): void {
+    this.#engine.countLateReply(cmd, reply);
+    this.#replies.push(reply);
+  }
+
+  // The busy script ended on its own (or was killed): the queue goes on in the same turn, and
+  // once it is done the parked EXEC gets its array and the clients blocked on keys the
+  // transaction changed, which waited for all of it, are served.
+  #scriptEnded(cmd: Command, reply: Reply): void {
+    this.#pending = undefined;
+    this.#settle(cmd, reply);
+    const engine = this.#engine;
+    engine.resumeUnit(this.#session, this.#now, () => this.runQueue());
+    if (this.result === undefined) return;
+    engine.blocking.unblock(this.#session, false);
+    if (engine.blocking.hasReady && engine.busyReply === undefined) engine.serveBlocked();
+    if (engine.tracking.pendingBroadcasts) engine.tracking.flushBroadcasts();
+  }
+
+  // For a caller that cannot wait: the suspended script and every later one finish now.
+  #finishNow(): Reply {
+    if (this.result !== undefined) return this.result;
+    this.#canWait = false;
+    const { blocked, cmd } = this.#pending!;
+    this.#pending = undefined;
+    const run = suspendedRun(blocked);
+    if (run !== undefined) run.onEnd = undefined;
+    this.#settle(cmd, blocked.nowaitReply ?? blocked.timeoutReply);
+    this.#engine.resumeUnit(this.#session, this.#now, () => this.runQueue());
+    return this.result!;
+  }
+
+  /** The EXEC's own wait, delivered through the blocking manager once the queue is done. */
+  blocked(): Blocked {
+    const finishNow = (): Reply => this.#finishNow();
+    const final = (): Reply => this.result ?? error(E.INTERNAL);
+    return {
+      t: "blocked",
+      keys: [],
+      timeoutMs: 0,
+      retry: () => undefined,
+      // Read when the queue is done; nothing else releases a transaction waiting for a busy
+      // script (CLIENT UNBLOCK gets BUSY meanwhile).
+      get timeoutReply(): Reply {
+        return final();
+      },
+      get nowaitReply(): Reply {
+        return finishNow();
+      },
+    };
+  }
 }
 
 function discard(ctx: CommandContext): Reply {

@@ -85,11 +85,26 @@ export class Config {
     return [...this.#order];
   }
 
-  /** The current text value of a parameter. @throws {RangeError} for an unknown name */
+  /** The stored value of a parameter (CONFIG GET prints {@link shown}). @throws {RangeError} for an unknown name */
   get(name: string): string {
     const p = this.param(name);
     if (!p) throw new RangeError(`Cannot read config "${name}": unknown parameter`);
     return this.#values.get(p.name)!;
+  }
+
+  /**
+   * The value as CONFIG GET prints it (and a config rewrite would write it): the stored value,
+   * or the parameter's `display` form of it. @throws {RangeError} for an unknown name
+   */
+  shown(name: string): string {
+    const p = this.param(name);
+    if (!p) throw new RangeError(`Cannot read config "${name}": unknown parameter`);
+    return this.#shown(p);
+  }
+
+  #shown(p: ConfigParam): string {
+    const value = this.#values.get(p.name)!;
+    return p.display ? p.display(value) : value;
   }
 
   /** A numeric parameter (int or memory) as a number. @throws {RangeError} for an unknown name */
@@ -173,7 +188,7 @@ export class Config {
       const key = shown.toLowerCase();
       if (seen.has(key)) return;
       seen.add(key);
-      out.push([shown, this.#values.get(p.name)!]);
+      out.push([shown, this.#shown(p)]);
     };
     for (const pattern of patterns) {
       if (!/[*?[]/.test(pattern)) {

@@ -13,8 +13,8 @@
  *   `client-query-buffer-limit`; `proto-max-bulk-len` (a connection reads it when it opens);
  *   `hz` (clamped to 1..500 like Valkey, GET shows the clamped value); `active-expire-effort`;
  *   `timeout` (idle clients are closed by the cron); `loglevel` (the engine filters its log);
- *   `enable-debug-command` (the dispatcher enforces it, `no` by default as in Valkey: tests pass
- *   `yes`); `extended-redis-compatibility` (HELLO and INFO name Redis 7.2.4 instead of Valkey);
+ *   `enable-debug-command` and `enable-module-command` (the dispatcher enforces them, `no` by
+ *   default as in Valkey: tests pass `yes`); `extended-redis-compatibility` (HELLO and INFO name Redis 7.2.4 instead of Valkey);
  *   `availability-zone` (HELLO and INFO report it); `notify-keyspace-events` (published by
  *   `keyspace/notify.ts`); `client-output-buffer-limit` (Valkey's syntax; a CONFIG SET naming
  *   some classes keeps the others, and the `pubsub` and `normal` limits disconnect slow RESP
@@ -43,6 +43,7 @@
  *
  * @module
  */
+import { keyspaceEventsFlagsToString, keyspaceEventsStringToFlags, NOTIFY } from "../keyspace/notify.ts";
 
 /** How a parameter's text is parsed and printed. */
 export type ConfigType = "int" | "memory" | "bool" | "string" | "enum";
@@ -69,6 +70,11 @@ export interface ConfigParam {
   readonly sensitive?: boolean;
   /** Extra validation and normalization after the type's own parsing. */
   readonly check?: ConfigCheck;
+  /**
+   * How CONFIG GET (and a config rewrite) prints the stored value, when that differs from the
+   * value the server works with (`notify-keyspace-events`: `An` is stored, `A` is shown).
+   */
+  readonly display?: (stored: string) => string;
 }
 
 const INT_MAX = 2147483647n;
@@ -77,36 +83,23 @@ const UINT_MAX = 4294967295n;
 const LONG_MAX = 9223372036854775807n;
 const ULLONG_MAX = 18446744073709551615n;
 
-/** Keyspace notification classes in the order Valkey prints them (`keyspaceEventsFlagsToString`). */
-const NOTIFY_CLASSES = "g$lshzxetd";
-
 /**
- * Parses a `notify-keyspace-events` value and returns Valkey's canonical spelling
- * (`KEA` -> `AKE`): `A` stands for every class in `g$lshzxetd`; `n` (new keys) and `m` (key
- * misses) are never part of `A`.
+ * Parses a `notify-keyspace-events` value into the form Kite stores: Valkey's printed spelling
+ * (`KEA` -> `AKE`), except that `n` is kept after `A` (`KEAn` -> `AnKE`). Valkey keeps the class
+ * bits and prints them with `keyspaceEventsFlagsToString`, which drops `n` beside `A`; storing
+ * that printed text would lose new-key events, so CONFIG GET prints through
+ * {@link displayNotifyEvents} instead.
  */
 export function normalizeNotifyEvents(value: string): string | { reason: string } {
-  const set = new Set<string>();
-  for (const c of value) {
-    if (c === "A") {
-      for (const k of NOTIFY_CLASSES) set.add(k);
-    } else if (NOTIFY_CLASSES.includes(c) || c === "K" || c === "E" || c === "m" || c === "n") {
-      set.add(c);
-    } else {
-      return { reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
-    }
-  }
-  let out = "";
-  if ([...NOTIFY_CLASSES].every((k) => set.has(k))) {
-    out = "A";
-  } else {
-    for (const k of NOTIFY_CLASSES) if (set.has(k)) out += k;
-    if (set.has("n")) out += "n";
-  }
-  if (set.has("K")) out += "K";
-  if (set.has("E")) out += "E";
-  if (set.has("m")) out += "m";
-  return out;
+  const flags = keyspaceEventsStringToFlags(value);
+  if (flags < 0) return { reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+  const shown = keyspaceEventsFlagsToString(flags);
+  return shown.startsWith("A") && (flags & NOTIFY.NEW) !== 0 ? "An" + shown.slice(1) : shown;
+}
+
+/** What CONFIG GET shows for a stored `notify-keyspace-events` value (Valkey's printed form). */
+export function displayNotifyEvents(stored: string): string {
+  return keyspaceEventsFlagsToString(keyspaceEventsStringToFlags(stored));
 }
 
 /** Output buffer limits of one client class, in bytes and seconds (0: no limit). */
@@ -270,6 +263,13 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     values: ["no", "yes", "local"],
     mutable: false,
   },
+  {
+    name: "enable-module-command",
+    type: "enum",
+    default: "no",
+    values: ["no", "yes", "local"],
+    mutable: false,
+  },
 
   // Keyspace and background work.
   int("databases", 16, 1n, INT_MAX, { mutable: false }),
@@ -284,6 +284,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     default: "",
     mutable: true,
     check: normalizeNotifyEvents,
+    display: displayNotifyEvents,
   },
   {
     name: "loglevel",

@@ -115,6 +115,11 @@ export class Engine {
   activeExpireEnabled = true;
   /** The host process (INFO memory/cpu/server, DEBUG SLEEP). */
   readonly process: ProcessInfo;
+  /**
+   * Memory in use when the constructor finished (Valkey's `used_memory_startup`, MEMORY STATS
+   * `startup.allocated`): the runtime, Kite's code and the empty engine.
+   */
+  readonly startupMemory: number;
   /** 40 random hex characters identifying this engine's run (INFO `run_id`). */
   readonly runId: string;
   /** The config file the engine was started from, if any. */
@@ -157,9 +162,6 @@ export class Engine {
   #logRank: number = LOG_RANK.notice;
   #keyListeners: readonly KeyListener[] = [];
   readonly #dbResetListeners: DbResetListener[] = [];
-  readonly #contexts = new WeakMap<Session, CommandContext>();
-  #lastSession: Session | undefined;
-  #lastContext: CommandContext | undefined;
   #nextClientId = 1;
   // The dirty counter and time of the last garbage collection hint.
   #gcDirty = 0;
@@ -251,6 +253,7 @@ export class Engine {
     this.notifier = new KeyspaceNotifier(this);
     this.eviction = new Evictor(this);
     this.onSessionReset((s) => this.#clearSessionState(s, false));
+    this.startupMemory = this.process.usedMemory?.() ?? this.process.memory().used;
   }
 
   // MULTI, WATCH, subscriptions, tracking and MONITOR end with RESET and with the connection.
@@ -350,7 +353,6 @@ export class Engine {
   closeSession(s: Session): void {
     this.blocking.cancel(s);
     this.#clearSessionState(s, true);
-    if (this.#lastSession === s) this.#lastSession = this.#lastContext = undefined;
     this.clients.delete(s.id);
   }
 
@@ -424,9 +426,10 @@ export class Engine {
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       return this.#reject(session, cmd, wrongArity(cmd.fullName));
     }
-    // Valkey checks protected commands (DEBUG) before authentication.
+    // Valkey checks protected commands (DEBUG, MODULE LOAD) before authentication, and names the
+    // container of a protected subcommand (MODULE) in the refusal and the config option.
     if (cmd.isProtected && !this.#protectedAllowed(cmd, session)) {
-      const name = cmd.spec.name;
+      const name = (cmd.container ?? cmd).spec.name;
       return this.#reject(
         session,
         cmd,
@@ -475,16 +478,13 @@ export class Engine {
     if (reply.t === "blocked") {
       if (deliver === undefined) {
         reply = reply.nowaitReply ?? reply.timeoutReply;
+        this.countLateReply(cmd, reply);
       } else {
         const db = this.dbs[session.db]!;
         const served = cmd;
         // Valkey counts a blocked command once, when it is finally answered (served or timed out).
         const counted: Deliver = (r) => {
-          served.stats.calls++;
-          if (r.t === "error" && !this.#accounted.has(r)) {
-            served.stats.failedCalls++;
-            this.#countError(r.msg);
-          }
+          this.countLateReply(served, r);
           deliver(r);
         };
         this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
@@ -543,17 +543,10 @@ export class Engine {
     });
   }
 
+  // The context lives on the session (one property read per command, no map entry per
+  // session: every HTTP request is a session of its own) and is made on its first command.
   #contextOf(session: Session): CommandContext {
-    // The last session's context is cached: a batch of commands comes from one session.
-    if (this.#lastSession === session) return this.#lastContext!;
-    let ctx = this.#contexts.get(session);
-    if (ctx === undefined) {
-      ctx = new CommandContext(this, session);
-      this.#contexts.set(session, ctx);
-    }
-    this.#lastSession = session;
-    this.#lastContext = ctx;
-    return ctx;
+    return session.context ??= new CommandContext(this, session);
   }
 
   /**
@@ -680,9 +673,10 @@ export class Engine {
   }
 
   // A protected command runs when its `enable-<name>-command` config is `yes`, or `local` and
-  // the client is on this machine.
+  // the client is on this machine; a subcommand goes by its container's option (MODULE LOAD:
+  // enable-module-command).
   #protectedAllowed(cmd: Command, session: Session): boolean {
-    const p = this.config.param(`enable-${cmd.spec.name}-command`);
+    const p = this.config.param(`enable-${(cmd.container ?? cmd).spec.name}-command`);
     if (p === undefined) return false;
     const v = this.config.get(p.name);
     return v === "yes" || (v === "local" && session.isLocal);
@@ -712,6 +706,19 @@ export class Engine {
     // Valkey caps distinct error codes at 128 to keep INFO bounded against arbitrary errors.
     if (!this.stats.errors.has(code) && this.stats.errors.size >= 128) return;
     this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  /**
+   * Counts a command whose reply came after its call returned {@link Blocked} (a parked command
+   * served or timed out, a busy script that ended): one call, and a failed call unless the
+   * reply's failure was already recorded ({@link Engine.markAccounted}).
+   */
+  countLateReply(cmd: Command, reply: Reply): void {
+    cmd.stats.calls++;
+    if (reply.t === "error" && !this.#accounted.has(reply)) {
+      cmd.stats.failedCalls++;
+      this.#countError(reply.msg);
+    }
   }
 
   /** Counts a failed command from a caller that handles errors itself (EXEC, scripts). */

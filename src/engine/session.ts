@@ -7,6 +7,7 @@
 import type { RespVersion } from "../protocol/resp_encoder.ts";
 import type { Reply } from "../protocol/reply.ts";
 import type { Command } from "../commands/spec.ts";
+import type { CommandContext } from "./context.ts";
 
 /** A command queued by MULTI, run by EXEC. */
 export interface QueuedCommand {
@@ -109,6 +110,8 @@ export class Session {
   /** Client-side caching: tracking on (flag `t`) and the redirect client id (`redir`). */
   tracking = false;
   trackingRedirect = 0;
+  /** The command context the engine reuses for this session's commands (made on first use). */
+  context: CommandContext | undefined = undefined;
 
   /**
    * @param id the client id

@@ -418,12 +418,21 @@ export function createGateway(engine: Engine, options: GatewayOptions = {}): Gat
     });
 
   const postMultiExec = (req: Request, remote: string): Promise<Response> =>
-    command(req, remote, "/multi-exec", "text", ({ body, scope, b64 }) => {
+    command(req, remote, "/multi-exec", "text", async ({ body, scope, b64 }) => {
       if (req.headers.has("upstash-response-format") && respFormat(req, b64) === "resp2") {
         throw new HttpFailure(400, fmt(HTTP_E.FORMAT_CONFLICT, "/multi-exec"));
       }
       const argvs = batchArgvs(body!, engine);
-      const out = transaction(engine, scope, argvs);
+      const started = transaction(engine, scope, argvs);
+      // A queued script past busy-reply-threshold: the transaction finishes later (other
+      // clients get BUSY meanwhile, SCRIPT KILL can stop the script), so the request waits.
+      let out: Reply[] | HttpFailure;
+      if ("release" in started) {
+        const r = await awaitBlocked(started, req);
+        out = r === RELEASED_EXEC ? new HttpFailure(503, HTTP_E.CLOSING) : execReplies(r);
+      } else {
+        out = started;
+      }
       if (out instanceof HttpFailure) return fail(req, "/multi-exec", out);
       const parts = out.map((r) => (r.t === "error" ? errorBody(r.msg) : `{"result":${replyToJson(r, b64)}}`));
       return respond(req, "/multi-exec", 200, "[" + parts.join(",") + "]");
@@ -663,13 +672,19 @@ function batchArgvs(body: string, engine: Engine): string[][] {
   return cmds.map((c) => b.argv(c));
 }
 
+// What a released /multi-exec wait settles with (client gone or gateway closing): the
+// transaction itself runs on to its end.
+const RELEASED_EXEC: Reply = Object.freeze({ t: "null", as: "array" });
+
 /**
  * Runs `/multi-exec`: MULTI, the commands, EXEC on the request's session, in one synchronous
- * stretch. A command refused at queue time (unknown, wrong arity, not allowed over HTTP or with
- * the read-only token) discards the whole transaction, as EXECABORT does over RESP.
- * @returns one reply per command, or the failure that discarded the transaction
+ * stretch, unless a queued script passes busy-reply-threshold: then EXEC waits for it as it
+ * does over RESP. A command refused at queue time (unknown, wrong arity, not allowed over HTTP
+ * or with the read-only token) discards the whole transaction, as EXECABORT does over RESP.
+ * @returns one reply per command, the failure that discarded the transaction, or the wait for
+ *   EXEC's reply
  */
-function transaction(engine: Engine, scope: RunScope, argvs: readonly string[][]): Reply[] | HttpFailure {
+function transaction(engine: Engine, scope: RunScope, argvs: readonly string[][]): Reply[] | HttpFailure | Waiting {
   const { session } = scope;
   const started = engine.dispatch(session, ["MULTI"]);
   if (started === undefined || started.t === "error" || started.t === "blocked") {
@@ -685,8 +700,21 @@ function transaction(engine: Engine, scope: RunScope, argvs: readonly string[][]
     engine.dispatch(session, ["DISCARD"]);
     return new HttpFailure(400, fmt(HTTP_E.EXECABORT, firstError));
   }
-  const r = engine.dispatch(session, ["EXEC"]);
-  if (r === undefined || r.t === "blocked") return new HttpFailure(500, E.INTERNAL);
+  let settle: ((r: Reply) => void) | undefined;
+  let early: Reply | undefined;
+  const r = engine.dispatch(session, ["EXEC"], (reply) => {
+    if (settle !== undefined) settle(reply);
+    else early = reply;
+  });
+  if (r === undefined) return new HttpFailure(500, E.INTERNAL);
+  if (r.t !== "blocked") return execReplies(r);
+  if (early !== undefined) return execReplies(early);
+  const reply = new Promise<Reply>((resolve) => settle = resolve);
+  return { reply, release: () => settle!(RELEASED_EXEC) };
+}
+
+/** EXEC's reply as one reply per command, or the failure that discarded the transaction. */
+function execReplies(r: Reply): Reply[] | HttpFailure {
   if (r.t === "error") return new HttpFailure(400, r.msg);
   if (r.t !== "array") return new HttpFailure(500, E.INTERNAL);
   return [...r.v];

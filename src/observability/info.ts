@@ -12,6 +12,8 @@ import { KITE_VERSION, REDIS_COMPAT_VERSION, VALKEY_VERSION } from "./version.ts
 import { lruClock } from "../keyspace/db.ts";
 import { searchInfoSections } from "../search/info.ts";
 import { moduleInfoLines } from "../commands/module.ts";
+import { memoryOverhead } from "../commands/memory.ts";
+import { scriptingOf } from "../scripting/scripting.ts";
 
 /** Valkey's `bytesToHuman`: `100B`, `1.50K`, `2.00M`, ... with two decimals and 1024 steps. */
 export function bytesToHuman(n: number): string {
@@ -207,26 +209,56 @@ function clientsSection(engine: Engine, now: number): string {
 }
 
 function memorySection(engine: Engine): string {
-  const mem = engine.process.memory();
-  engine.metrics.notePeak(mem.used);
-  const peak = engine.metrics.peakMemory;
+  // The overheads MEMORY STATS reports (O(databases + clients + cached scripts)); it also
+  // reads the process and records the peak.
+  const mh = memoryOverhead(engine);
+  const used = mh.total;
+  const peak = mh.peak;
   const total = engine.process.totalSystemMemory();
   const max = engine.config.num("maxmemory");
+  const netUsage = used > mh.startup ? used - mh.startup : 1;
+  const scripting = scriptingOf(engine);
+  const vmEval = scripting.evalMemory;
+  const vmFunctions = scripting.functionMemory;
+  let libraryFunctions = 0;
+  for (const lib of scripting.libraries.values()) libraryFunctions += lib.functions.size;
+  const scriptsBytes = mh.luaCaches + mh.functionsCaches;
   return lines("Memory", [
-    ["used_memory", mem.used],
-    ["used_memory_human", bytesToHuman(mem.used)],
-    ["used_memory_rss", mem.rss],
-    ["used_memory_rss_human", bytesToHuman(mem.rss)],
+    ["used_memory", used],
+    ["used_memory_human", bytesToHuman(used)],
+    ["used_memory_rss", mh.rss],
+    ["used_memory_rss_human", bytesToHuman(mh.rss)],
     ["used_memory_peak", peak],
     ["used_memory_peak_human", bytesToHuman(peak)],
-    ["used_memory_peak_perc", `${(peak > 0 ? (mem.used * 100) / peak : 0).toFixed(2)}%`],
+    ["used_memory_peak_perc", `${(peak > 0 ? (used * 100) / peak : 0).toFixed(2)}%`],
+    ["used_memory_overhead", mh.overheadTotal],
+    ["used_memory_startup", mh.startup],
+    ["used_memory_dataset", mh.dataset],
+    // Valkey computes the ratio in a C float before printing it with %.2f.
+    ["used_memory_dataset_perc", `${Math.fround((mh.dataset * 100) / netUsage).toFixed(2)}%`],
     ["total_system_memory", total],
     ["total_system_memory_human", bytesToHuman(total)],
+    // The Lua states (0 until a script or library first needs one): `used_memory_lua` is
+    // Valkey's older name of `used_memory_vm_eval`.
+    ["used_memory_lua", vmEval],
+    ["used_memory_vm_eval", vmEval],
+    ["used_memory_lua_human", bytesToHuman(vmEval)],
+    ["used_memory_scripts_eval", mh.luaCaches],
+    ["number_of_cached_scripts", mh.scripts],
+    ["number_of_functions", libraryFunctions],
+    ["number_of_libraries", scripting.libraries.size],
+    ["used_memory_vm_functions", vmFunctions],
+    ["used_memory_vm_total", vmEval + vmFunctions],
+    ["used_memory_vm_total_human", bytesToHuman(vmEval + vmFunctions)],
+    ["used_memory_functions", mh.functionsCaches],
+    ["used_memory_scripts", scriptsBytes],
+    ["used_memory_scripts_human", bytesToHuman(scriptsBytes)],
     ["maxmemory", engine.config.get("maxmemory")],
     ["maxmemory_human", bytesToHuman(max)],
     ["maxmemory_policy", engine.config.get("maxmemory-policy")],
     // Valkey leaves replication and AOF buffers out of the maxmemory check; Kite has neither.
     ["mem_not_counted_for_evict", 0],
+    ["mem_clients_normal", mh.clientsNormal],
     ["mem_allocator", engine.process.allocator],
   ]);
 }

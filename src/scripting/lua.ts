@@ -477,6 +477,11 @@ export class LuaEnv {
   readonly #runRef: number;
   readonly #setEnvRef: number;
   readonly #globalsRef: number;
+  // Lua's own `collectgarbage` and a thread to call it on: wasmoon's build exports no lua_gc
+  // (it is variadic in Lua 5.4), and a script may be running or suspended on `thread` when INFO
+  // asks, so the query runs on a thread of its own.
+  readonly #gcRef: number;
+  readonly #gcThread: LuaState;
   #closed = false;
 
   /** @param opts mode, log sink and command lookup */
@@ -488,6 +493,13 @@ export class LuaEnv {
     const L = lua._luaL_newstate();
     this.L = L;
     lua._luaL_openlibs(L);
+    // Captured before the prelude builds the sandbox: scripts cannot replace this one.
+    lua._lua_rawgeti(L, REGISTRY, RIDX_GLOBALS);
+    lua._lua_getfield(L, -1, cstr("collectgarbage"));
+    this.#gcRef = lua._luaL_ref(L, REGISTRY);
+    this.#gcThread = lua._lua_newthread(L);
+    lua._luaL_ref(L, REGISTRY);
+    lua._lua_settop(L, 0);
     const err = loadChunk(L, PRELUDE, "=prelude");
     if (err !== null) throw new Error(`Cannot build the Lua sandbox: ${err}`);
     // The host table: C functions, libraries and version fields.
@@ -667,15 +679,34 @@ export class LuaEnv {
     this.#threadRef = lua._luaL_ref(L, REGISTRY);
   }
 
-  /** Runs a full garbage collection step (after SCRIPT FLUSH / FUNCTION FLUSH). */
+  /** Runs a full garbage collection (`collectgarbage("collect")`). */
   collect(): void {
-    if (!this.#closed) lua._lua_gc(this.L, 2, /* LUA_GCCOLLECT */ 0);
+    if (!this.#closed) this.#gc("collect");
   }
 
-  /** Kilobytes of memory the state uses (INFO used_memory_vm_*). */
+  /**
+   * Bytes of memory the state uses (INFO `used_memory_vm_eval` / `used_memory_vm_functions`):
+   * `collectgarbage("count")`, Lua's `lua_gc(LUA_GCCOUNT)` plus `LUA_GCCOUNTB` in kilobytes.
+   */
   memoryBytes(): number {
     if (this.#closed) return 0;
-    return lua._lua_gc(this.L, 3, /* LUA_GCCOUNT */ 0) * 1024 + lua._lua_gc(this.L, 4, /* LUA_GCCOUNTB */ 0);
+    return Math.round(this.#gc("count") * 1024);
+  }
+
+  // Calls the captured `collectgarbage(option)` on the state's own query thread; the hook is
+  // never set on that thread, so a busy script's hook cannot fire inside it.
+  #gc(option: string): number {
+    const G = this.#gcThread;
+    lua._lua_rawgeti(G, REGISTRY, BigInt(this.#gcRef));
+    pushBytes(G, option);
+    if (lua._lua_pcallk(G, 1, 1, 0, 0, 0) !== LUA_OK) {
+      const why = toBytes(G, -1);
+      lua._lua_settop(G, 0);
+      throw new Error(`Cannot run collectgarbage("${option}"): ${why}`);
+    }
+    const n = lua._lua_tonumberx(G, -1, 0);
+    lua._lua_settop(G, 0);
+    return n;
   }
 
   /** Closes the state with `owner`: when `owner` is garbage collected first, the state is closed then. */

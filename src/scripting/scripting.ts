@@ -7,8 +7,9 @@
  * coroutine yields every few milliseconds, the engine answers BUSY to every command without
  * `allow_busy`, and the run resumes from a timer until it ends or SCRIPT KILL stops it. The
  * EVAL itself looks like a parked blocking command to the dispatcher, delivered when the run
- * ends; a caller that cannot wait (MULTI/EXEC, in-process calls) gets the run finished on the
- * spot instead.
+ * ends; a caller that cannot wait (in-process calls without a deliver callback) gets the run
+ * finished on the spot instead. EXEC waits for a queued script that suspends
+ * ({@link suspendedRun}) and runs the rest of its queue when the script ends.
  *
  * @module
  */
@@ -21,7 +22,7 @@ import { E } from "../protocol/errors.ts";
 import type { TimerHandle } from "../runtime/clock.ts";
 import { LuaEnv, newRand48, sha1hex } from "./lua.ts";
 import type { ErrorTally, FunctionHandle, RegisteredFunction, ScriptFlag, ScriptHost } from "./vm.ts";
-import { SCRIPT_FLAGS } from "./vm.ts";
+import { SHEBANG_FLAGS } from "./vm.ts";
 
 /** Scripts added by EVAL (not SCRIPT LOAD) beyond this many are evicted oldest first. */
 const EVAL_LRU_LENGTH = 500;
@@ -97,6 +98,11 @@ export class ScriptRun implements ScriptHost {
   result: Reply | undefined;
   /** False once the caller cannot wait: the run must finish without yielding. */
   canSuspend = true;
+  /**
+   * Takes the reply of a run that suspended, when it ends on its own, instead of the parked
+   * caller: EXEC resumes its queue with it.
+   */
+  onEnd: ((reply: Reply) => void) | undefined;
   timer: TimerHandle | undefined;
   #sliceStartUs = 0;
   readonly #savedDb: number;
@@ -232,7 +238,7 @@ export function parseShebang(body: string): { flags: ScriptFlag[] | null; start:
       const list = part.slice(6);
       if (list.length === 0) continue;
       for (const f of list.split(",")) {
-        const flag = SCRIPT_FLAGS.find((x) => x === f);
+        const flag = SHEBANG_FLAGS.find((x) => x === f);
         if (flag === undefined) return { error: `Unexpected flag in script shebang: ${f}` };
         if (!flags.includes(flag)) flags.push(flag);
       }
@@ -459,7 +465,7 @@ export class Scripting {
   #suspend(run: ScriptRun): Blocked {
     const finishNow = (): Reply => this.#finishNow(run);
     run.timer = this.engine.scheduler.after(0, () => this.#continue(run));
-    return {
+    const blocked: Blocked = {
       t: "blocked",
       keys: [],
       timeoutMs: 0,
@@ -473,6 +479,8 @@ export class Scripting {
         return finishNow();
       },
     };
+    SUSPENDED.set(blocked, run);
+    return blocked;
   }
 
   #finishNow(run: ScriptRun): Reply {
@@ -515,8 +523,15 @@ export class Scripting {
   }
 
   // Hands the reply of a run that had suspended to its (parked) caller, then serves the
-  // clients blocked on keys the script changed, which waited for the whole script.
+  // clients blocked on keys the script changed, which waited for the whole script. Inside EXEC
+  // the transaction takes the reply and does this once its queue is done.
   #deliver(run: ScriptRun): void {
+    const onEnd = run.onEnd;
+    if (onEnd !== undefined) {
+      run.onEnd = undefined;
+      onEnd(run.result!);
+      return;
+    }
     const engine = this.engine;
     engine.blocking.unblock(run.session, false);
     if (engine.blocking.hasReady) engine.serveBlocked();
@@ -561,6 +576,19 @@ export class Scripting {
 }
 
 const STATES = new WeakMap<Engine, Scripting>();
+
+// The runs behind the Blocked values of suspended scripts.
+const SUSPENDED = new WeakMap<Blocked, ScriptRun>();
+
+/**
+ * The script run behind `blocked` when it is a script that suspended past the busy threshold
+ * (still running, answered when it ends), or undefined for any other wait (a blocking command,
+ * a run already finished).
+ */
+export function suspendedRun(blocked: Blocked): ScriptRun | undefined {
+  const run = SUSPENDED.get(blocked);
+  return run === undefined || run.done ? undefined : run;
+}
 
 /** The scripting state of `engine`, created on first use. */
 export function scriptingOf(engine: Engine): Scripting {

@@ -10,8 +10,17 @@ import type { Reply } from "../protocol/reply.ts";
 /** A compiled function inside a VM (a Lua registry reference). */
 export type FunctionHandle = number;
 
-/** Flags a script may declare (`#!lua flags=...`) or a function may register. */
-export type ScriptFlag = "no-writes" | "allow-oom" | "allow-stale" | "no-cluster" | "allow-cross-slot-keys";
+/**
+ * Flags a script may declare (`#!lua flags=...`) or a function may register
+ * (`allow-key-locking`: EVAL shebangs only, see {@link SHEBANG_FLAGS}).
+ */
+export type ScriptFlag =
+  | "no-writes"
+  | "allow-oom"
+  | "allow-stale"
+  | "no-cluster"
+  | "allow-cross-slot-keys"
+  | "allow-key-locking";
 
 /** Every script flag in Valkey's order (`scripts_flags_def`), as FUNCTION LIST prints them. */
 export const SCRIPT_FLAGS: readonly ScriptFlag[] = [
@@ -21,6 +30,21 @@ export const SCRIPT_FLAGS: readonly ScriptFlag[] = [
   "no-cluster",
   "allow-cross-slot-keys",
 ];
+
+/**
+ * The flags an EVAL shebang accepts: Valkey's, plus Upstash's `allow-key-locking`, which
+ * `@upstash/ratelimit` (2.1 and later) and other Upstash clients put in their scripts' shebang.
+ *
+ * On Upstash the flag lets the server lock only the keys named in KEYS while the script runs,
+ * so other keys stay usable by concurrent commands; in exchange the script promises to touch no
+ * other key. Kite accepts it and does not enforce that promise: Kite runs every script alone,
+ * holding the whole keyspace, so a script touching an undeclared key can race with nothing, and
+ * there is no narrower lock for the flag to grant. Enforcing it would refuse scripts that run
+ * correctly here with an error text Upstash does not document. The flag makes the script a
+ * shebang script (Valkey's rules for flagged scripts, not compat mode), as any shebang does.
+ * FUNCTION libraries cannot register it (Upstash has no functions).
+ */
+export const SHEBANG_FLAGS: readonly ScriptFlag[] = [...SCRIPT_FLAGS, "allow-key-locking"];
 
 /** The callbacks a running script makes into the server. */
 export interface ScriptHost {

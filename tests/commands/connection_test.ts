@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeEngine } from "../_helpers/engine.ts";
+import { makeEngine, type Plain } from "../_helpers/engine.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
 
 /** Valkey 8.1's CLIENT LIST / CLIENT INFO line: every field, in order. */
@@ -134,8 +134,9 @@ describe("HELLO", () => {
       "role",
       "master",
       "modules",
-      [],
+      [["name", "search", "ver", 10000, "path", "", "args", []]],
     ]);
+    assert.deepEqual((t.exec("HELLO", "3") as Plain[])[13], t.exec("MODULE", "LIST"), "the modules MODULE LIST shows");
     assert.equal(t.session.resp, 3);
     const keys = (r as { v: readonly (readonly [Reply, Reply])[] }).v.map(([k]) => k);
     assert.ok(keys.every((k) => k.t === "bulk"));

@@ -43,10 +43,16 @@ function fakeProcess(withHint: boolean): FakeProcess {
   return proc;
 }
 
-/** A test engine on a fake process. */
+/** Memory the fake process uses while the engine is built (its `startupMemory`). */
+const STARTUP = 8 * MB;
+
+/** A test engine on a fake process that used {@link STARTUP} bytes at construction, 64 MB after. */
 function engineWith(opts: EngineOptions = {}, withHint = false): TestEngine & { proc: FakeProcess } {
   const proc = fakeProcess(withHint);
-  return Object.assign(makeEngine({ processInfo: proc, ...opts }), { proc });
+  proc.used = STARTUP;
+  const t = makeEngine({ processInfo: proc, ...opts });
+  proc.used = 64 * MB;
+  return Object.assign(t, { proc });
 }
 
 /** MEMORY STATS as a name -> value map (nested `db.N` maps stay flat arrays). */
@@ -404,7 +410,15 @@ describe("MEMORY STATS", () => {
     const dataset = 64 * MB - overhead;
     assert.equal(s.get("dataset.bytes"), dataset);
     assert.equal(s.get("keys.bytes-per-key"), Math.floor(dataset / 7));
-    assert.equal(s.get("dataset.percentage"), Math.fround((dataset * 100) / (64 * MB)));
+    assert.equal(s.get("dataset.percentage"), Math.fround((dataset * 100) / (64 * MB - STARTUP)));
+  });
+
+  it("reports the memory in use when the engine was built as startup.allocated", () => {
+    const t = engineWith();
+    assert.equal(t.engine.startupMemory, STARTUP);
+    assert.equal(stats(t).get("startup.allocated"), STARTUP);
+    t.proc.used = 200 * MB;
+    assert.equal(stats(t).get("startup.allocated"), STARTUP);
   });
 
   it("rejects extra arguments", () => {
@@ -560,12 +574,30 @@ describe("MODULE", () => {
     assert.ok((t.exec("INFO") as string).includes("\r\nmodule:name=search,ver=10000,"));
   });
 
-  it("LOAD and LOADEX are protected commands, refused by default", () => {
+  it("LOAD, LOADEX and UNLOAD are refused by default, naming MODULE and enable-module-command", () => {
     const t = makeEngine();
+    assert.equal(t.engine.config.get("enable-module-command"), "no");
+    const refused = 'ERR MODULE command not allowed. If the enable-module-command option is set to "local", ' +
+      "you can run it from a local connection, otherwise you need to set this option in the configuration file, " +
+      "and then restart the server.";
     for (const argv of [["LOAD", "/opt/mod.so"], ["LOADEX", "/opt/mod.so", "ARGS", "a"], ["UNLOAD", "search"]]) {
-      const r = t.exec("MODULE", ...argv) as { error: string };
-      assert.match(r.error, /^ERR \S+ command not allowed\. If the enable-\S+-command option is set to "local"/);
+      assert.deepEqual(t.exec("MODULE", ...argv), { error: refused }, argv.join(" "));
     }
+    assert.deepEqual(t.exec("MODULE", "LIST"), [["name", "search", "ver", 10000, "path", "", "args", []]]);
+  });
+
+  it("enable-module-command yes lets LOAD and UNLOAD run; CONFIG SET cannot change it", () => {
+    const t = makeEngine({ config: { "enable-module-command": "yes" } });
+    assert.deepEqual(t.exec("MODULE", "LOAD", "/opt/mod.so"), {
+      error: "ERR Error loading the extension. Please check the server logs.",
+    });
+    assert.deepEqual(t.exec("MODULE", "UNLOAD", "json"), {
+      error: "ERR Error unloading module: no such module with that name",
+    });
+    assert.deepEqual(t.exec("CONFIG", "SET", "enable-module-command", "no"), {
+      error:
+        "ERR CONFIG SET failed (possibly related to argument 'enable-module-command') - can't set immutable config",
+    });
   });
 
   it("LOAD and LOADEX fail as a load failure does in Valkey, and say why in the log", () => {

@@ -1113,6 +1113,18 @@ describe("Scripts in transactions", () => {
     assert.deepEqual(t.exec("EXEC"), ["OK", 2, "2"]);
   });
 
+  it("never has a script wait for another: EVAL, FCALL and EXEC are refused inside scripts", () => {
+    const t = makeEngine();
+    t.exec("FUNCTION", "LOAD", "#!lua name=l\nredis.register_function('f', function() return 1 end)");
+    for (const call of ["'eval', 'return 1', 0", "'evalsha', string.rep('a', 40), 0", "'fcall', 'f', 0", "'exec'"]) {
+      assert.match(
+        errOf(t.exec("EVAL", `return redis.call(${call})`, 0)),
+        /^ERR This Valkey command is not allowed from script script: /,
+        call,
+      );
+    }
+  });
+
   it("finishes a busy script inside EXEC without yielding", () => {
     const t = makeEngine({ clock: SYSTEM_CLOCK, config: { "busy-reply-threshold": "20" } });
     t.exec("MULTI");

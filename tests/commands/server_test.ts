@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeEngine, type TestEngine } from "../_helpers/engine.ts";
+import { makeEngine, type Plain, type TestEngine } from "../_helpers/engine.ts";
 import type { EngineOptions } from "../../src/engine/engine.ts";
 import type { ProcessInfo } from "../../src/runtime/process.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
@@ -136,6 +136,80 @@ describe("INFO", () => {
     assert.equal(m.get("used_memory_human"), "1000B");
     assert.equal(m.get("used_memory_peak"), "1500000");
   });
+  it("prints Valkey's memory fields in Valkey's order, startup, overhead and dataset included", () => {
+    const t = engineWithProcess();
+    t.proc.used = 9_500_000;
+    const m = info(t, "memory").get("Memory")!;
+    assert.deepEqual([...m.keys()], [
+      "used_memory",
+      "used_memory_human",
+      "used_memory_rss",
+      "used_memory_rss_human",
+      "used_memory_peak",
+      "used_memory_peak_human",
+      "used_memory_peak_perc",
+      "used_memory_overhead",
+      "used_memory_startup",
+      "used_memory_dataset",
+      "used_memory_dataset_perc",
+      "total_system_memory",
+      "total_system_memory_human",
+      "used_memory_lua",
+      "used_memory_vm_eval",
+      "used_memory_lua_human",
+      "used_memory_scripts_eval",
+      "number_of_cached_scripts",
+      "number_of_functions",
+      "number_of_libraries",
+      "used_memory_vm_functions",
+      "used_memory_vm_total",
+      "used_memory_vm_total_human",
+      "used_memory_functions",
+      "used_memory_scripts",
+      "used_memory_scripts_human",
+      "maxmemory",
+      "maxmemory_human",
+      "maxmemory_policy",
+      "mem_not_counted_for_evict",
+      "mem_clients_normal",
+      "mem_allocator",
+    ]);
+    // The process used 1.5 MB when the engine was built.
+    assert.equal(m.get("used_memory_startup"), "1500000");
+    const overhead = Number(m.get("used_memory_overhead"));
+    assert.ok(overhead >= 1_500_000 && overhead < 1_600_000, String(overhead));
+    assert.equal(Number(m.get("used_memory_dataset")), 9_500_000 - overhead);
+    const perc = ((9_500_000 - overhead) * 100) / 8_000_000;
+    assert.equal(m.get("used_memory_dataset_perc"), `${Math.fround(perc).toFixed(2)}%`);
+    assert.equal(m.get("used_memory_vm_eval"), "0", "no Lua state before the first script");
+  });
+
+  it("reports the Lua states' memory after EVAL and FUNCTION LOAD", () => {
+    const t = engineWithProcess();
+    t.exec("EVAL", "local t = {} for i = 1, 1000 do t[i] = i end return #t", 0);
+    let m = info(t, "memory").get("Memory")!;
+    const vmEval = Number(m.get("used_memory_vm_eval"));
+    assert.ok(vmEval > 10_000, `a Lua state with its libraries uses tens of KB: ${vmEval}`);
+    assert.equal(m.get("used_memory_lua"), String(vmEval));
+    assert.equal(m.get("used_memory_vm_functions"), "0");
+    assert.equal(m.get("number_of_cached_scripts"), "1");
+    assert.ok(Number(m.get("used_memory_scripts_eval")) > 0);
+    t.exec("FUNCTION", "LOAD", "#!lua name=lib\nserver.register_function('f', function() return 1 end)");
+    m = info(t, "memory").get("Memory")!;
+    const vmFunctions = Number(m.get("used_memory_vm_functions"));
+    assert.ok(vmFunctions > 10_000, String(vmFunctions));
+    assert.equal(m.get("used_memory_vm_total"), String(Number(m.get("used_memory_vm_eval")) + vmFunctions));
+    assert.equal(m.get("number_of_functions"), "1");
+    assert.equal(m.get("number_of_libraries"), "1");
+    assert.equal(
+      Number(m.get("used_memory_scripts")),
+      Number(m.get("used_memory_scripts_eval")) + Number(m.get("used_memory_functions")),
+    );
+    // The figure is the state's own: scripts can read it too, and INFO works inside a script.
+    const inScript = t.exec("EVAL", "return redis.call('INFO', 'memory')", 0) as string;
+    assert.match(inScript, /\r\nused_memory_vm_eval:\d+\r\n/);
+  });
+
   it("reports command, connection, keyspace and error counters in Stats", () => {
     const t = engineWithProcess();
     t.exec("SET", "k", "v");
@@ -651,9 +725,23 @@ describe("COMMAND", () => {
     assert.ok(admin.includes("client|kill") && admin.includes("config|set"));
     assert.ok(!admin.includes("get"));
     assert.deepEqual(t.exec("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nosuch"), []);
-    assert.deepEqual(t.exec("COMMAND", "LIST", "FILTERBY", "MODULE", "search"), []);
+    const ft = ["FT.CREATE", "FT.DROPINDEX", "FT.INFO", "FT.SEARCH", "FT._LIST"];
+    assert.deepEqual((t.exec("COMMAND", "LIST", "FILTERBY", "MODULE", "search") as string[]).sort(), ft);
+    assert.deepEqual((t.exec("COMMAND", "LIST", "FILTERBY", "MODULE", "SEARCH") as string[]).sort(), ft);
+    assert.deepEqual(t.exec("COMMAND", "LIST", "FILTERBY", "MODULE", "json"), []);
     assert.deepEqual(t.exec("COMMAND", "LIST", "FILTERBY", "FOO", "x"), { error: "ERR syntax error" });
     assert.deepEqual(t.exec("COMMAND", "LIST", "extra"), { error: "ERR syntax error" });
+  });
+  it("INFO and DOCS describe FT.* as module commands of search, as Valkey does", () => {
+    const t = makeEngine();
+    const [info] = t.exec("COMMAND", "INFO", "ft.search") as Plain[][];
+    assert.equal(info![0], "FT.SEARCH");
+    assert.deepEqual(info![2], ["readonly", "module"]);
+    const [get] = t.exec("COMMAND", "INFO", "get") as Plain[][];
+    assert.deepEqual(get![2], ["readonly", "fast"]);
+    assert.deepEqual(t.exec("COMMAND", "DOCS", "FT.CREATE"), ["FT.CREATE", ["group", "module", "module", "search"]]);
+    const r = t.raw("COMMAND", "DOCS", "FT.INFO") as Reply;
+    assert.equal(r.t, "map");
   });
   it("DOCS maps names to summary, since, group and complexity", () => {
     const t = makeEngine();

@@ -1,10 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeEngine } from "../_helpers/engine.ts";
+import { makeEngine, type Plain } from "../_helpers/engine.ts";
 import { openClient } from "../_helpers/sessions.ts";
 import { cmd } from "../../src/commands/spec.ts";
 import { int, OK } from "../../src/protocol/reply.ts";
 import type { FakeClock } from "../../src/runtime/clock.ts";
+import { createGateway } from "../../src/http/app.ts";
+import { scriptingOf } from "../../src/scripting/scripting.ts";
 
 const EXECABORT = { error: "EXECABORT Transaction discarded because of previous errors." };
 
@@ -524,5 +526,186 @@ describe("MULTI / EXEC on disconnect", () => {
     t.engine.closeSession(c.s);
     assert.equal(t.engine.watches.watchingClients, 0);
     assert.equal(t.engine.watches.totalKeys, 0);
+  });
+});
+
+describe("EXEC with a busy script", () => {
+  // Time passes only when a script calls TESTSLEEP (fractions of a ms), so the busy threshold,
+  // the scripts' slices and the resumes are deterministic on the fake clock.
+  function busyEngine(threshold = 10) {
+    const sleep = cmd("testsleep", "generic", 2, "fast", "", [], "1.0.0", (ctx, argv) => {
+      (ctx.engine.clock as FakeClock).advance(Number(argv[1]));
+      return OK;
+    });
+    const t = makeEngine({ commands: [sleep], config: { "busy-reply-threshold": String(threshold) } });
+    return { t, a: openClient(t), b: openClient(t) };
+  }
+  // Runs the scheduler (the script's resumes) until `done` or a bound.
+  function pump(t: ReturnType<typeof makeEngine>, done: () => boolean): void {
+    for (let i = 0; i < 500 && !done(); i++) t.advance(20);
+  }
+  const SPIN = "while true do redis.call('testsleep', '0.01') end";
+  const SPIN_SHA = "def942419e409e22c84d3c37e57d07278efcb1cd";
+  const BUSY_EVAL = "BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  const BUSY_FCALL = "BUSY Valkey is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+  const killed = (sha: string) => ({
+    error: `ERR Script killed by user with SCRIPT KILL. script: ${sha}, on @user_script:1.`,
+  });
+
+  it("answers BUSY to other clients, and SCRIPT KILL puts the kill error in the script's slot", () => {
+    const { t, a, b } = busyEngine();
+    a.exec("MULTI");
+    a.exec("SET", "k", "1");
+    a.exec("EVAL", SPIN, 0);
+    a.exec("GET", "k");
+    a.exec("INCR", "k");
+    assert.deepEqual(a.send("EXEC"), [], "EXEC waits for the script");
+    assert.deepEqual(b.exec("GET", "k"), { error: BUSY_EVAL });
+    assert.deepEqual(b.exec("PING"), { error: BUSY_EVAL });
+    assert.deepEqual(b.exec("FUNCTION", "KILL"), { error: BUSY_EVAL });
+    assert.equal(b.exec("SCRIPT", "KILL"), "OK");
+    pump(t, () => a.delivered.length > 0);
+    assert.deepEqual(a.delivered, [["OK", killed(SPIN_SHA), "1", 2]], "the rest of the queue ran");
+    assert.equal(t.engine.busyReply, undefined);
+    assert.equal(b.exec("GET", "k"), "2");
+    assert.deepEqual(b.exec("SCRIPT", "KILL"), { error: "NOTBUSY No scripts in execution right now." });
+    const stats = String(t.exec("INFO", "commandstats"));
+    assert.match(stats, /cmdstat_exec:calls=1,/);
+    assert.match(stats, /cmdstat_eval:calls=1,.*,failed_calls=1/);
+    assert.match(stats, /cmdstat_incr:calls=1,/);
+  });
+
+  it("keeps the transaction atomic while it waits: nothing after the script runs before it ends", () => {
+    const { t, a, b } = busyEngine();
+    const waiter = openClient(t);
+    assert.deepEqual(waiter.send("BLPOP", "q", 0), []);
+    a.exec("MULTI");
+    a.exec("EVAL", SPIN, 0);
+    a.exec("RPUSH", "q", "x");
+    a.exec("SET", "after", "1");
+    a.send("EXEC");
+    // Another client may open a transaction, but every command it queues is refused, and so is
+    // its EXEC (Valkey's allow-busy list has MULTI and DISCARD, not EXEC).
+    assert.equal(b.exec("MULTI"), "OK");
+    assert.deepEqual(b.exec("SET", "after", "2"), { error: BUSY_EVAL });
+    assert.deepEqual(b.exec("EXEC"), { error: "EXECABORT Transaction discarded because of: " + BUSY_EVAL });
+    assert.equal(b.exec("SCRIPT", "KILL"), "OK");
+    assert.deepEqual(waiter.delivered, []);
+    pump(t, () => a.delivered.length > 0);
+    assert.deepEqual(a.delivered, [[killed(SPIN_SHA), 1, "OK"]]);
+    assert.deepEqual(waiter.delivered, [["q", "x"]], "served once the whole transaction ended");
+    assert.equal(b.exec("GET", "after"), "1");
+  });
+
+  it("refuses SCRIPT KILL for a script that wrote, and delivers the array once it completes", () => {
+    const { t, a, b } = busyEngine();
+    a.exec("MULTI");
+    a.exec("EVAL", "redis.call('set', 'w', 'v') for i = 1, 3000 do redis.call('testsleep', '0.01') end return 7", 0);
+    a.exec("GET", "w");
+    a.send("EXEC");
+    assert.deepEqual(b.exec("GET", "w"), { error: BUSY_EVAL });
+    assert.match(
+      String((b.exec("SCRIPT", "KILL") as { error: string }).error),
+      /^UNKILLABLE Sorry the script already executed write commands against the dataset\./,
+    );
+    assert.match(String((b.exec("FUNCTION", "KILL") as { error: string }).error), /^UNKILLABLE /);
+    pump(t, () => a.delivered.length > 0);
+    assert.deepEqual(a.delivered, [[7, "v"]]);
+    assert.equal(b.exec("GET", "w"), "v");
+  });
+
+  it("waits again for a second busy script in the same transaction", () => {
+    const { t, a, b } = busyEngine();
+    const spin2 = "local n = 0 while true do n = n + 1 redis.call('testsleep', '0.01') end";
+    a.exec("MULTI");
+    a.exec("EVAL", SPIN, 0);
+    a.exec("SET", "x", "1");
+    a.exec("EVAL", spin2, 0);
+    a.exec("GET", "x");
+    a.send("EXEC");
+    assert.equal(b.exec("SCRIPT", "KILL"), "OK");
+    // The first script ends, SET runs and the second script starts, in one turn.
+    const scripting = scriptingOf(t.engine);
+    pump(t, () => scripting.running?.name !== SPIN_SHA);
+    assert.notEqual(t.engine.busyReply, undefined, "the second script passed the threshold");
+    assert.deepEqual(a.delivered, []);
+    assert.deepEqual(b.exec("GET", "x"), { error: BUSY_EVAL });
+    assert.equal(b.exec("SCRIPT", "KILL"), "OK");
+    pump(t, () => a.delivered.length > 0);
+    const sha2 = String(t.exec("SCRIPT", "LOAD", spin2));
+    assert.deepEqual(a.delivered, [[killed(SPIN_SHA), "OK", killed(sha2), "1"]]);
+  });
+
+  it("stops a busy FCALL with FUNCTION KILL, not SCRIPT KILL", () => {
+    const { t, a, b } = busyEngine();
+    t.exec(
+      "FUNCTION",
+      "LOAD",
+      "#!lua name=lib\nredis.register_function('spin', function() while true do redis.call('testsleep', '0.01') end end)",
+    );
+    a.exec("MULTI");
+    a.exec("FCALL", "spin", 0);
+    a.exec("PING");
+    a.send("EXEC");
+    assert.deepEqual(b.exec("SCRIPT", "KILL"), { error: BUSY_FCALL });
+    const stats = b.exec("FUNCTION", "STATS") as Plain[];
+    assert.deepEqual((stats[1] as Plain[]).slice(0, 4), ["name", "spin", "command", ["FCALL", "spin", "0"]]);
+    assert.equal(b.exec("FUNCTION", "KILL"), "OK");
+    pump(t, () => a.delivered.length > 0);
+    assert.deepEqual(a.delivered, [[
+      { error: "ERR Script killed by user with FUNCTION KILL. script: spin, on @user_function:2." },
+      "PONG",
+    ]]);
+  });
+
+  it("finishes every busy script on the spot for a caller that cannot wait", () => {
+    const { t } = busyEngine();
+    const slow = "for i = 1, 3000 do redis.call('testsleep', '0.01') end return ARGV[1]";
+    t.exec("MULTI");
+    t.exec("EVAL", slow, 0, "one");
+    t.exec("SET", "k", "v");
+    t.exec("EVAL", slow, 0, "two");
+    assert.deepEqual(t.exec("EXEC"), ["one", "OK", "two"]);
+    assert.equal(t.engine.busyReply, undefined);
+    assert.match(String(t.exec("INFO", "commandstats")), /cmdstat_eval:calls=2,/);
+  });
+
+  it("runs the rest of the queue after the client disconnected while it waited", () => {
+    const { t, a, b } = busyEngine();
+    a.exec("MULTI");
+    a.exec("EVAL", SPIN, 0);
+    a.exec("SET", "left", "1");
+    a.send("EXEC");
+    t.engine.closeSession(a.s);
+    assert.deepEqual(b.exec("GET", "left"), { error: BUSY_EVAL });
+    assert.equal(b.exec("SCRIPT", "KILL"), "OK");
+    pump(t, () => t.engine.busyReply === undefined && t.engine.blocking.count === 0);
+    assert.equal(b.exec("GET", "left"), "1");
+    assert.deepEqual(a.delivered, []);
+  });
+
+  it("waits over the HTTP gateway's /multi-exec without holding up other requests", async () => {
+    const { t } = busyEngine();
+    const gateway = createGateway(t.engine);
+    const post = async (path: string, body: unknown) => {
+      const res = await gateway.fetch(
+        new Request("http://kite" + path, { method: "POST", body: JSON.stringify(body) }),
+      );
+      return { status: res.status, json: await res.json() };
+    };
+    try {
+      const pending = post("/multi-exec", [["SET", "h", "1"], ["EVAL", SPIN, "0"], ["INCR", "h"]]);
+      for (let i = 0; i < 100 && t.engine.busyReply === undefined; i++) await new Promise((r) => setTimeout(r, 1));
+      assert.notEqual(t.engine.busyReply, undefined);
+      const busy = await post("/", ["GET", "h"]);
+      assert.deepEqual(busy.json, { error: BUSY_EVAL });
+      assert.deepEqual((await post("/", ["SCRIPT", "KILL"])).json, { result: "OK" });
+      pump(t, () => t.engine.busyReply === undefined && t.engine.blocking.count === 0);
+      const done = await pending;
+      assert.equal(done.status, 200);
+      assert.deepEqual(done.json, [{ result: "OK" }, killed(SPIN_SHA), { result: 2 }]);
+    } finally {
+      gateway.close();
+    }
   });
 });

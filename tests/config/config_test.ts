@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Config, parseMemory, parseMemoryBig, validateConfigValue } from "../../src/config/config.ts";
-import { CONFIG_PARAMS, normalizeNotifyEvents } from "../../src/config/table.ts";
+import { CONFIG_PARAMS, displayNotifyEvents, normalizeNotifyEvents } from "../../src/config/table.ts";
 import { parseConfigText } from "../../src/config/load.ts";
 
 describe("parseMemory", () => {
@@ -37,8 +37,16 @@ describe("normalizeNotifyEvents", () => {
     assert.equal(normalizeNotifyEvents("Km"), "Km");
     assert.equal(normalizeNotifyEvents(""), "");
   });
-  it("drops n when every class is on, as Valkey's printer does", () => {
-    assert.equal(normalizeNotifyEvents("An"), "A");
+  it("keeps n beside A in the stored value; the display drops it, as Valkey's printer does", () => {
+    assert.equal(normalizeNotifyEvents("An"), "An");
+    assert.equal(normalizeNotifyEvents("KEAmn"), "AnKEm");
+    assert.equal(displayNotifyEvents("AnKEm"), "AKEm");
+    assert.equal(displayNotifyEvents("nKE"), "nKE");
+    const c = new Config();
+    c.set("notify-keyspace-events", "nKEA");
+    assert.equal(c.get("notify-keyspace-events"), "AnKE");
+    assert.equal(c.shown("notify-keyspace-events"), "AKE");
+    assert.deepEqual(c.match(["notify-*"]), [["notify-keyspace-events", "AKE"]]);
   });
   it("rejects unknown characters with Valkey's reason", () => {
     assert.deepEqual(normalizeNotifyEvents("KEQ"), { reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." });
@@ -78,6 +86,7 @@ describe("CONFIG_PARAMS", () => {
       "set-max-intset-entries": "512",
       "proto-max-bulk-len": "536870912",
       "enable-debug-command": "no",
+      "enable-module-command": "no",
       save: "",
       appendonly: "no",
     };

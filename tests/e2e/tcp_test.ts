@@ -240,7 +240,7 @@ describe("RESP3 via HELLO", () => {
       assert.equal(typeof m.version, "string");
       assert.equal(m.mode, "standalone");
       assert.equal(m.role, "master");
-      assert.deepEqual(m.modules, []);
+      assert.deepEqual(m.modules, [{ name: "search", ver: 10000, path: "", args: [] }]);
     });
   });
 

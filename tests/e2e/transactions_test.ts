@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Redis as IoRedis } from "ioredis";
 import { createClient } from "redis";
 import type { Server } from "../../mod.ts";
-import { RawClient, startKite, withTimeout } from "../_helpers/client.ts";
+import { RawClient, sleep, startKite, withTimeout } from "../_helpers/client.ts";
 import { type RedisServer, RespConnection, startRedisServer } from "../_helpers/redis_server.ts";
 
 describe("MULTI/EXEC over TCP", () => {
@@ -84,6 +84,52 @@ describe("MULTI/EXEC over TCP", () => {
       assert.equal((await c.readBytes(1)).toString("latin1"), "_\r\n");
     } finally {
       await c.close();
+    }
+  });
+});
+
+describe("MULTI/EXEC with a busy script over TCP", () => {
+  let server: Server;
+  before(async () => {
+    server = await startKite({ "busy-reply-threshold": "100" });
+  });
+  after(async () => {
+    await server?.close();
+  });
+
+  it("answers BUSY to another connection, and SCRIPT KILL lets EXEC answer with the rest of its queue", async () => {
+    const a = await RawClient.connect(server.port);
+    const b = await RawClient.connect(server.port);
+    try {
+      await a.send("MULTI");
+      await a.send("SET", "txb:k", "1");
+      await a.send("EVAL", "local i = 0 while true do i = i + 1 end", "0");
+      await a.send("GET", "txb:k");
+      await a.send("INCR", "txb:k");
+      await a.send("EXEC");
+      const busy = "BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+      let seen: unknown;
+      for (let i = 0; i < 200; i++) {
+        seen = await b.plain("GET", "txb:k");
+        if (JSON.stringify(seen) === JSON.stringify({ error: busy })) break;
+        await sleep(20);
+      }
+      assert.deepEqual(seen, { error: busy }, "the server keeps answering other connections");
+      assert.equal(await b.plain("SCRIPT", "KILL"), "OK");
+      const bytes = (await withTimeout(a.readBytes(6), 10_000, "the EXEC reply")).toString("latin1");
+      assert.match(
+        bytes,
+        new RegExp(
+          "^\\+OK\r\n(\\+QUEUED\r\n){4}\\*4\r\n\\+OK\r\n" +
+            "-ERR Script killed by user with SCRIPT KILL\\. script: [0-9a-f]{40}, on @user_script:1\\.\r\n" +
+            "\\$1\r\n1\r\n:2\r\n$",
+        ),
+      );
+      assert.equal(await b.plain("GET", "txb:k"), "2");
+      assert.equal(await a.plain("PING"), "PONG");
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 });

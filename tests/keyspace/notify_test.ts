@@ -178,6 +178,25 @@ describe("Keyspace notifications", () => {
     assert.deepEqual(got, [["new", "k"], ["set", "k"], ["set", "k"], ["new", "l"], ["rpush", "l"]]);
   });
 
+  it("keep new-key events with A plus n (KEAn), while CONFIG GET shows Valkey's AKE", () => {
+    const t = makeEngine();
+    assert.equal(t.exec("CONFIG", "SET", "notify-keyspace-events", "KEAn"), "OK");
+    // redis-server 7.0 answers AKE: its printer drops n beside A, though the class stays on.
+    assert.deepEqual(t.exec("CONFIG", "GET", "notify-keyspace-events"), ["notify-keyspace-events", "AKE"]);
+    const l = listener(t);
+    t.exec("SET", "k", "v");
+    assert.deepEqual(l.events(), [
+      ["__keyspace@0__:k", "new"],
+      ["__keyevent@0__:new", "k"],
+      ["__keyspace@0__:k", "set"],
+      ["__keyevent@0__:set", "k"],
+    ]);
+    // Setting what CONFIG GET showed turns n off again, as in Valkey.
+    t.exec("CONFIG", "SET", "notify-keyspace-events", "AKE");
+    t.exec("SET", "k2", "v");
+    assert.deepEqual(l.events(), [["__keyspace@0__:k2", "set"], ["__keyevent@0__:set", "k2"]]);
+  });
+
   it("install no key-miss or new-key hook while those classes are off", () => {
     const t = makeEngine();
     const db = t.engine.dbs[0]!;
