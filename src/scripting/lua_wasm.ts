@@ -73,7 +73,6 @@ export interface LuaApi {
   _lua_next(L: LuaState, idx: number): number;
   _lua_error(L: LuaState): number;
   _lua_concat(L: LuaState, n: number): void;
-  _lua_gc(L: LuaState, what: number, arg: number): number;
   _lua_callk(L: LuaState, nargs: number, nres: number, ctx: number, k: number): void;
   _lua_pcallk(L: LuaState, nargs: number, nres: number, msgh: number, ctx: number, k: number): number;
 }
