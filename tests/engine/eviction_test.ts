@@ -4,6 +4,7 @@
  * lowers the reading), plus garbage that only a collection removes.
  */
 import { describe, it } from "node:test";
+import { Buffer } from "node:buffer";
 import assert from "node:assert/strict";
 import { makeEngine, type TestEngine } from "../_helpers/engine.ts";
 import { openClient } from "../_helpers/sessions.ts";
@@ -317,6 +318,44 @@ describe("maxmemory eviction", () => {
     limitAt(t, -1);
     t.exec("SET", "other", "x".repeat(100));
     assert.deepEqual(reader.take(), [["invalidate", ["tracked0"]]]);
+  });
+
+  it("removes an evicted hash from the vector index, as any deletion does", () => {
+    const t = memEngine({ config: { "maxmemory-policy": "volatile-random" } });
+    const vec = (x: number) => Buffer.from(new Float32Array([x, 0]).buffer).toString("latin1");
+    assert.equal(
+      t.exec(
+        "FT.CREATE",
+        "idx",
+        "ON",
+        "HASH",
+        "PREFIX",
+        "1",
+        "doc:",
+        "SCHEMA",
+        "v",
+        "VECTOR",
+        "FLAT",
+        "6",
+        "TYPE",
+        "FLOAT32",
+        "DIM",
+        "2",
+        "DISTANCE_METRIC",
+        "L2",
+      ),
+      "OK",
+    );
+    t.exec("HSET", "doc:keep", "v", vec(1));
+    t.exec("HSET", "doc:gone", "v", vec(2));
+    t.exec("EXPIRE", "doc:gone", 1000);
+    const knn = () =>
+      t.exec("FT.SEARCH", "idx", "*=>[KNN 5 @v $q]", "PARAMS", "2", "q", vec(0), "NOCONTENT", "DIALECT", "2");
+    assert.deepEqual(knn(), [2, "doc:keep", "doc:gone"]);
+    limitAt(t, -1);
+    t.exec("SET", "other", "x");
+    assert.equal(t.exec("EXISTS", "doc:gone"), 0);
+    assert.deepEqual(knn(), [1, "doc:keep"]);
   });
 
   it("does not count evictions as changes since the last save", () => {
