@@ -122,12 +122,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const s = server;
+  // The server closes on SHUTDOWN as on a signal; either way the process exits once it has.
+  s.closed.then(() => process.exit(0), () => process.exit(1));
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`Received ${signal}, shutting down\n`);
-    s.close().then(() => process.exit(0), () => process.exit(1));
+    // Settles `closed`, which exits.
+    void s.close();
   };
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   process.on("SIGINT", () => shutdown("SIGINT"));

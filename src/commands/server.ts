@@ -1,10 +1,11 @@
 /**
- * Server commands (Valkey group `server`): INFO, CONFIG, TIME, LASTSAVE, DEBUG and COMMAND.
+ * Server commands (Valkey group `server`): INFO, CONFIG, TIME, LASTSAVE, DEBUG, SHUTDOWN and
+ * COMMAND.
  * COMMAND answers from the registry, so it describes exactly the table Kite runs.
  *
  * @module
  */
-import { cmd, type Command, type CommandSpec, type KeyFlag, type KeySpec } from "./spec.ts";
+import { type Blocked, cmd, type Command, type CommandSpec, type KeyFlag, type KeySpec } from "./spec.ts";
 import { findKeys } from "./keys.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Engine } from "../engine/engine.ts";
@@ -30,6 +31,7 @@ import { builtinModule, moduleOfCommand } from "./module.ts";
 import { lruIdleSeconds } from "../keyspace/db.ts";
 import { stringEncoding, type StringValue } from "../types/string.ts";
 import { helpReply } from "./connection.ts";
+import { stopScriptForShutdown } from "../scripting/scripting.ts";
 
 // ---------------------------------------------------------------------------------------------
 // INFO, TIME, LASTSAVE
@@ -533,11 +535,64 @@ function commandHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// SHUTDOWN
+// ---------------------------------------------------------------------------------------------
+
+// An accepted SHUTDOWN parks its client, as Valkey's blockClientShutdown does: no reply comes,
+// the connection closes as the server goes. A caller that cannot wait (in-process, without a
+// deliver callback) gets OK: the host's shutdown handler has been called.
+const SHUTDOWN_STARTED: Blocked = Object.freeze({
+  t: "blocked",
+  keys: [],
+  timeoutMs: 0,
+  retry: () => undefined,
+  timeoutReply: OK,
+  nowaitReply: OK,
+});
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] | ABORT. Kite has no persistence and no replicas, so a
+ * shutdown never saves (SAVE fails unless FORCE, see Engine.shutdown), never waits (NOW changes
+ * nothing) and is therefore never in progress for ABORT to cancel. Valkey's refusal of SHUTDOWN
+ * without NOW for a deny-blocking client cannot arise here: those are MULTI and script
+ * clients, which the no_multi and noscript flags already turn away.
+ */
+function shutdown(ctx: CommandContext, argv: readonly string[]): Reply | Blocked {
+  let save = false;
+  let nosave = false;
+  let now = false;
+  let force = false;
+  let abort = false;
+  // Valkey accepts the tokens in any order, repeated.
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if (a === "nosave") nosave = true;
+    else if (a === "save") save = true;
+    else if (a === "now") now = true;
+    else if (a === "force") force = true;
+    else if (a === "abort") abort = true;
+    else return SYNTAX;
+  }
+  if ((abort && (save || nosave || now || force)) || (save && nosave)) return SYNTAX;
+  if (abort) return error(E.NO_SHUTDOWN);
+  const engine = ctx.engine;
+  // A busy script can only be cut short without saving: its writes are half done.
+  if (!nosave && engine.busyReply !== undefined) return engine.busyReply;
+  const result = engine.shutdown({ save, nosave, now, force });
+  if (result === "no-handler") return error(E.SHUTDOWN_NO_SERVER);
+  if (result === "save-failed") return error(E.SHUTDOWN_FAILED);
+  // SHUTDOWN NOSAVE under a busy script: Valkey exits in the middle of the script.
+  stopScriptForShutdown(engine);
+  return SHUTDOWN_STARTED;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Table
 // ---------------------------------------------------------------------------------------------
 
 const CMD_SUB = "loading stale sentinel";
 const ADMIN_SUB = "admin noscript loading stale";
+const SHUTDOWN_FLAGS = "admin noscript loading stale no_multi sentinel allow_busy";
 const ALL_NODES = ["request_policy:all_nodes", "response_policy:all_succeeded"];
 
 /** The server group's table rows. */
@@ -560,6 +615,12 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
   cmd("debug", "server", -2, "admin noscript loading stale protected", "", [], "1.0.0", debug, {
     complexity: "Depends on subcommand.",
     summary: "Debugging helpers: sleep, object details, active expiry switch, log lines.",
+  }),
+  cmd("shutdown", "server", -1, SHUTDOWN_FLAGS, "", [], "1.0.0", shutdown, {
+    kite: ["no-http"],
+    complexity:
+      "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+    summary: "Stops the server: closes every connection and exits. Kite has no persistence, so nothing is saved.",
   }),
   cmd("config", "server", -2, "", "", [], "2.0.0", undefined, {
     complexity: "Depends on subcommand.",

@@ -49,6 +49,32 @@ export type KeyListener = (db: Db, key: string, event: string, session: Session 
 /** A listener for FLUSHDB/FLUSHALL (`flush`) and SWAPDB (`swapdb`) of a whole database. */
 export type DbResetListener = (db: Db, why: "flush" | "swapdb") => void;
 
+/** SHUTDOWN's modifiers, as {@link Engine.shutdown} takes them. */
+export interface ShutdownOptions {
+  /** SAVE: save the dataset even with no save schedule (Kite cannot: see {@link Engine.shutdown}). */
+  readonly save?: boolean;
+  /** NOSAVE: do not save, even with a save schedule. */
+  readonly nosave?: boolean;
+  /** NOW: do not wait for lagging replicas (Kite has none, so it never waits). */
+  readonly now?: boolean;
+  /** FORCE: exit even when saving fails. */
+  readonly force?: boolean;
+}
+
+/**
+ * What the host does when a shutdown is accepted (SHUTDOWN, or a signal routed through
+ * {@link Engine.shutdown}): close listeners and connections, then exit. It is called
+ * synchronously inside the command, so it should defer the teardown (the command's client is
+ * parked first, as Valkey blocks it until the process exits).
+ */
+export type ShutdownHandler = (opts: ShutdownOptions) => void;
+
+/**
+ * The outcome of {@link Engine.shutdown}: `ok` (the handlers run), `no-handler` (no host owns
+ * the engine: it is embedded without a server) or `save-failed` (SAVE without FORCE).
+ */
+export type ShutdownResult = "ok" | "no-handler" | "save-failed";
+
 /**
  * What dispatch returns for a command CLIENT PAUSE holds: the caller waits for `deliver`, as
  * for a parked blocking command.
@@ -162,6 +188,8 @@ export class Engine {
   #logRank: number = LOG_RANK.notice;
   #keyListeners: readonly KeyListener[] = [];
   readonly #dbResetListeners: DbResetListener[] = [];
+  #shutdownHandlers: readonly ShutdownHandler[] = [];
+  #shuttingDown = false;
   #nextClientId = 1;
   // The dirty counter and time of the last garbage collection hint.
   #gcDirty = 0;
@@ -818,6 +846,56 @@ export class Engine {
     this.#gcDirty = this.dirty;
     this.#gcAt = now;
     collect.call(this.process);
+  }
+
+  /**
+   * Registers what the host does on SHUTDOWN (see {@link ShutdownHandler}). An engine without
+   * one (embedded through `mod.ts` with no server) refuses SHUTDOWN.
+   * @returns a function that removes the handler again (a server that closed)
+   */
+  onShutdown(fn: ShutdownHandler): () => void {
+    this.#shutdownHandlers = [...this.#shutdownHandlers, fn];
+    return () => {
+      this.#shutdownHandlers = this.#shutdownHandlers.filter((f) => f !== fn);
+    };
+  }
+
+  /** Whether a shutdown was accepted: the host is tearing the server down. */
+  get shuttingDown(): boolean {
+    return this.#shuttingDown;
+  }
+
+  /**
+   * Valkey's `prepareForShutdown` + `finishShutdown` for a server without persistence or
+   * replicas: nothing to wait for, and nothing to save unless SAVE asks for it. Kite has no
+   * RDB/AOF writer, so SAVE fails as a failed final save does in Valkey (logged; the server
+   * keeps running) unless FORCE says to exit anyway. The `save` schedule is always empty and
+   * `appendonly` always `no`, so plain SHUTDOWN never saves. Once accepted, later requests
+   * return `ok` without running the handlers again.
+   */
+  shutdown(opts: ShutdownOptions = {}): ShutdownResult {
+    if (this.#shuttingDown) return "ok";
+    if (this.#shutdownHandlers.length === 0) return "no-handler";
+    this.log("warning", "User requested shutdown...");
+    if (opts.save && !opts.nosave) {
+      this.log("notice", "Saving the final RDB snapshot before exiting.");
+      this.log("warning", "Kite has no persistence (no RDB or AOF writer): the dataset cannot be saved.");
+      if (!opts.force) {
+        this.log("warning", "Error trying to save the DB, can't exit.");
+        this.log("warning", "Errors trying to shut down the server. Check the logs for more information.");
+        return "save-failed";
+      }
+      this.log("warning", "Error trying to save the DB. Exit anyway.");
+    }
+    this.#shuttingDown = true;
+    for (const fn of this.#shutdownHandlers) {
+      try {
+        fn(opts);
+      } catch (e) {
+        this.log("warning", `Shutdown handler failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    return "ok";
   }
 
   /** Stops background work. Sessions and data stay readable. */

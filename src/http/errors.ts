@@ -51,4 +51,5 @@ export const NO_HTTP_HINT: Readonly<Record<string, string>> = {
   watch: " (use POST /multi-exec with a JSON array of commands)",
   unwatch: " (use POST /multi-exec with a JSON array of commands)",
   select: " (every request uses database 0)",
+  shutdown: " (stop the server over RESP, e.g. `valkey-cli shutdown`, or with SIGTERM)",
 };

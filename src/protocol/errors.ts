@@ -79,6 +79,10 @@ export const E = {
   NO_CONFIG_FILE: "ERR The server is running without a config file",
   REWRITE_FAILED: "ERR Rewriting config file: %s",
   DEBUG_SUBCOMMAND: "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.",
+  NO_SHUTDOWN: "ERR No shutdown in progress.",
+  SHUTDOWN_FAILED: "ERR Errors trying to SHUTDOWN. Check logs.",
+  /** Kite's own: SHUTDOWN on an engine no server owns (embedded through mod.ts). */
+  SHUTDOWN_NO_SERVER: "ERR SHUTDOWN is not available: no server owns this embedded engine",
   INVALID_COMMAND: "ERR Invalid command specified",
   INVALID_COMMAND_ARGS: "ERR Invalid arguments specified for command",
   INVALID_COMMAND_ARGC: "ERR Invalid number of arguments specified for command",

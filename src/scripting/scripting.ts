@@ -559,6 +559,24 @@ export class Scripting {
     if (reply.t === "error") engine.markAccounted(reply);
   }
 
+  /**
+   * Stops the run in progress for SHUTDOWN NOSAVE, even one that has written (SCRIPT KILL
+   * refuses those; Valkey exits in the middle of them). The run ends as killed, but its caller
+   * gets no reply: the server closes every connection next, and a Valkey client sees only the
+   * connection close.
+   */
+  stopForShutdown(): void {
+    const run = this.running;
+    if (run === undefined || run.done) return;
+    run.killed = true;
+    run.onEnd = undefined;
+    try {
+      this.#finishNow(run);
+    } catch (e) {
+      this.engine.log("warning", `Internal error stopping a script: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   /** SCRIPT KILL (`evalMode`) and FUNCTION KILL, as Valkey's `scriptKill`. */
   kill(evalMode: boolean): Reply {
     const run = this.running;
@@ -588,6 +606,14 @@ const SUSPENDED = new WeakMap<Blocked, ScriptRun>();
 export function suspendedRun(blocked: Blocked): ScriptRun | undefined {
   const run = SUSPENDED.get(blocked);
   return run === undefined || run.done ? undefined : run;
+}
+
+/**
+ * Stops the script run in progress, if any, for SHUTDOWN NOSAVE ({@link Scripting.stopForShutdown});
+ * an engine that never ran a script has nothing to stop and gets no scripting state.
+ */
+export function stopScriptForShutdown(engine: Engine): void {
+  STATES.get(engine)?.stopForShutdown();
 }
 
 /** The scripting state of `engine`, created on first use. */

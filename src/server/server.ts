@@ -45,8 +45,16 @@ export interface Server {
   readonly httpPort: number | undefined;
   /** The HTTP gateway, when it is on. */
   readonly gateway: Gateway | undefined;
-  /** Stops listening, closes every connection and stops the engine's background work. */
+  /**
+   * Stops listening, closes every connection and stops the engine's background work. Calling
+   * it again returns the same promise.
+   */
   close(): Promise<void>;
+  /**
+   * Settles once the server has closed, whether through {@link Server.close} or a SHUTDOWN
+   * command (the `kite-server` program exits when it does).
+   */
+  readonly closed: Promise<void>;
 }
 
 /**
@@ -124,22 +132,46 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     throw e;
   }
   const port = listeners[0]?.port ?? 0;
-  return {
-    engine,
-    port,
-    runtime: adapter.runtime,
-    httpPort: httpListeners[0]?.port,
-    gateway,
-    async close() {
-      // Event streams and blocked requests end first, so the HTTP servers can stop at once.
-      gateway?.close();
-      for (const l of httpListeners) await l.close();
-      for (const l of listeners) await l.close();
-      // Valkey removes its Unix socket file on shutdown.
-      if (unixPath) await removeStaleSocket(unixPath);
-      engine.close();
-    },
+  let closing: Promise<void> | undefined;
+  let settleClosed: (p: Promise<void>) => void = () => {};
+  const closed = new Promise<void>((resolve) => settleClosed = resolve);
+  // A failed close rejects close()'s own promise for its caller; nobody need listen here.
+  closed.catch(() => {});
+  const close = (): Promise<void> => {
+    if (closing !== undefined) return closing;
+    closing = (async () => {
+      try {
+        // Event streams and blocked requests end first, so the HTTP servers can stop at once.
+        gateway?.close();
+        for (const l of httpListeners) await l.close();
+        for (const l of listeners) await l.close();
+        // Valkey removes its Unix socket file on shutdown.
+        if (unixPath) await removeStaleSocket(unixPath);
+        engine.close();
+      } finally {
+        // Until then a SHUTDOWN arriving while a signal closes the server is accepted (its
+        // client waits for the close); afterwards the engine is no longer this server's.
+        offShutdown();
+      }
+    })();
+    settleClosed(closing);
+    return closing;
   };
+  // SHUTDOWN: runs in a microtask, after the command has parked its client and before any other
+  // socket is read again, so no client is served once the server has agreed to go (Valkey exits
+  // inside the command).
+  const offShutdown = engine.onShutdown(() => {
+    queueMicrotask(() => {
+      // Every RESP client goes at once, without its unsent replies, as at Valkey's exit; the
+      // listeners (and the HTTP servers) may take longer to close.
+      for (const s of [...engine.clients.values()]) if (s.via === "resp") s.kill?.();
+      close().then(
+        () => engine.log("warning", "Kite is now ready to exit, bye bye..."),
+        (e) => engine.log("warning", `Errors closing the server: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    });
+  });
+  return { engine, port, runtime: adapter.runtime, httpPort: httpListeners[0]?.port, gateway, close, closed };
 }
 
 /**
