@@ -9,7 +9,7 @@ import type { ConnectionHandler, SocketLike } from "../net/adapter.ts";
 import type { Engine } from "./engine.ts";
 import type { Session } from "./session.ts";
 import { ProtocolError, RespParser } from "../protocol/resp_parser.ts";
-import { RespWriter } from "../protocol/resp_encoder.ts";
+import { encodeShared, RespWriter } from "../protocol/resp_encoder.ts";
 import { error, type Reply } from "../protocol/reply.ts";
 import type { Config } from "../config/config.ts";
 import {
@@ -112,7 +112,7 @@ export class Connection implements ConnectionHandler {
   // connection's own batch they are flushed at once, inside it with the batch's replies.
   #push(reply: Reply): void {
     if (this.#closed) return;
-    this.#out.reply(reply, this.session.resp);
+    this.#out.raw(encodeShared(reply, this.session.resp));
     // Pushes that arrive while another client's batch runs (a pipeline of PUBLISHes) are
     // gathered and written once when that batch is over, not once per message: a write per
     // message per subscriber made fan-out 20x slower than Valkey, which also writes once per

@@ -14,6 +14,28 @@ export type RespVersion = 2 | 3;
 const SMALL_COPY = 4096;
 const SHORT_STRING = 64;
 
+// The last reply encoded by encodeShared, per protocol version.
+const sharedReply: [Reply | undefined, Reply | undefined] = [undefined, undefined];
+const sharedBytes: [Uint8Array, Uint8Array] = [new Uint8Array(0), new Uint8Array(0)];
+let sharedWriter: RespWriter | undefined;
+
+/**
+ * The encoding of a reply that many clients receive (a published message, an invalidation):
+ * encoded once per protocol version and then copied, because fan-out hands the same reply
+ * object to every subscriber in turn. Replies are immutable, so the same object always
+ * encodes to the same bytes.
+ */
+export function encodeShared(r: Reply, resp: RespVersion): Uint8Array {
+  const slot = resp === 3 ? 1 : 0;
+  if (sharedReply[slot] === r) return sharedBytes[slot];
+  sharedWriter ??= new RespWriter(1024);
+  sharedWriter.reply(r, resp);
+  const bytes = sharedWriter.take();
+  sharedReply[slot] = r;
+  sharedBytes[slot] = bytes;
+  return bytes;
+}
+
 /**
  * A growable output buffer. Replies for one read batch are appended, then {@link RespWriter.take}
  * hands the bytes to the socket in one write.

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { encodeReply, RespWriter } from "../../src/protocol/resp_encoder.ts";
+import { encodeReply, encodeShared, RespWriter } from "../../src/protocol/resp_encoder.ts";
 import {
   array,
   bignum,
@@ -83,5 +83,20 @@ describe("RespWriter.reply", () => {
     w.reply(error("ERR x"), 2);
     w.take();
     assert.equal(Buffer.from(first).toString("latin1"), "+OK\r\n");
+  });
+});
+
+describe("encodeShared", () => {
+  it("encodes a fanned-out reply once per protocol and matches the per-client encoding", () => {
+    const msg = push([bulk("message"), bulk("ch"), bulk("hi")]);
+    const r2 = encodeShared(msg, 2);
+    const r3 = encodeShared(msg, 3);
+    assert.equal(Buffer.from(r2).toString("latin1"), "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    assert.equal(Buffer.from(r3).toString("latin1"), ">3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
+    assert.equal(encodeShared(msg, 2), r2, "the second subscriber gets the same bytes without encoding");
+    assert.equal(encodeShared(msg, 3), r3);
+    const next = push([bulk("message"), bulk("ch"), bulk("bye")]);
+    assert.deepEqual(encodeShared(next, 2), encodeReply(next, 2));
+    assert.notEqual(encodeShared(next, 2), r2);
   });
 });
