@@ -27,7 +27,7 @@ import { Buffer } from "node:buffer";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import process from "node:process";
 import { createRequire } from "node:module";
 import { Hnsw } from "../src/vector/hnsw.ts";
@@ -40,6 +40,7 @@ import {
   gitCommit,
   NODE_V8_FLAG,
   parseFlags,
+  pinSelf,
   pipelineLoad,
   rssBytes,
   say,
@@ -445,8 +446,11 @@ async function startNodeTs(): Promise<{ port: number; pid: number; stop(): Promi
 
 async function overResp(target: Target, d: Dataset): Promise<EngineResult> {
   let server: { port: number; pid: number; stop(): Promise<void> };
+  // Server and client pinned apart, as the RESP benchmarks do: unpinned, the two processes
+  // share a core part of the time and every round trip pays a context switch.
+  pinSelf("0");
   try {
-    server = await startTarget(target);
+    server = await startTarget(target, { cpu: "1" });
   } catch (e) {
     if (target !== "node") throw e;
     say(`  (the Node bundle did not start: ${String(e).slice(0, 160)}; running src/main.ts through tsx)`);
@@ -538,6 +542,7 @@ async function overResp(target: Target, d: Dataset): Promise<EngineResult> {
     };
   } finally {
     await server.stop();
+    pinSelf(`0-${availableParallelism() - 1}`);
   }
 }
 
