@@ -11,10 +11,9 @@ import { E } from "../protocol/errors.ts";
 
 function monitor(ctx: CommandContext): Reply {
   const s = ctx.session;
-  // Inside EXEC (the only command that can run MONITOR for a client: scripts may not) the
-  // client expects one reply per queued command, which a monitor cannot give: Valkey refuses
-  // MONITOR for a client that may not block.
-  if (s.lastCommand !== ctx.command.fullName) return error(E.MONITOR_DENY_BLOCKING);
+  // Inside EXEC (scripts may not call MONITOR) the client expects one reply per queued
+  // command, which a monitor cannot give: Valkey refuses MONITOR for a client that may not block.
+  if (ctx.nested) return error(E.MONITOR_DENY_BLOCKING);
   // Valkey ignores a repeated MONITOR without answering at all. A handler always returns a
   // reply, so this one is dropped the way CLIENT REPLY SKIP drops the next reply (with replies
   // off or already skipped it is dropped anyway).

@@ -26,6 +26,11 @@ export class CommandContext {
    * for scripts (SORT forcing ALPHA on sets, XREAD refusing BLOCK) read it.
    */
   inScript = false;
+  /**
+   * True while the command runs inside EXEC or a script rather than on its own (Valkey's
+   * CLIENT_DENY_BLOCKING): it can neither block nor take the connection over (MONITOR).
+   */
+  nested = false;
 
   /**
    * @param engine the engine

@@ -652,6 +652,7 @@ export class Engine {
     const now = nested ? this.#unitNow : Math.floor(this.#wallOffsetMs + start / 1000);
     ctx.now = now;
     ctx.command = cmd;
+    ctx.nested = nested;
     session.lastInteraction = now;
     if (!nested) {
       this.#unitNow = now;
