@@ -230,14 +230,9 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "non-zero ID before it. Accepted in XINFO GROUPS when only the lag differs, 0 < max-deleted-entry-id " +
       "< first entry, the group's last-delivered-id <= max-deleted-entry-id and Kite's lag is that estimate.",
     matches: async (cmd, ref, kite, probe) => {
-      const argv = cmd.argv.map((a) => a.toUpperCase());
-      if (argv[0] !== "XINFO" || argv[1] !== "GROUPS" || !isAggregate(ref.node) || !isAggregate(kite.node)) {
-        return false;
-      }
-      const r = ref.node.items ?? [];
-      const k = kite.node.items ?? [];
-      if (r.length !== k.length) return false;
-      const info = flatten((await probe.ref(["XINFO", "STREAM", cmd.argv[2]!])).node);
+      const groups = await xinfoGroups(cmd, ref, kite, probe);
+      if (groups === undefined) return false;
+      const { r, k, info } = groups;
       const field = (xs: string[], name: string) => xs[xs.indexOf(name) + 1] ?? "";
       const first = streamIdValue(field(info, "recorded-first-entry-id"));
       const maxDeleted = streamIdValue(field(info, "max-deleted-entry-id"));
@@ -291,14 +286,9 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "(entries-read + lag = the stream's entries-added and entries-read <= entries-added, or either " +
       "unknown); every other field is still compared.",
     matches: async (cmd, ref, kite, probe) => {
-      const argv = cmd.argv.map((a) => a.toUpperCase());
-      if (argv[0] !== "XINFO" || argv[1] !== "GROUPS" || !isAggregate(ref.node) || !isAggregate(kite.node)) {
-        return false;
-      }
-      const r = ref.node.items ?? [];
-      const k = kite.node.items ?? [];
-      if (r.length !== k.length) return false;
-      const info = flatten((await probe.ref(["XINFO", "STREAM", cmd.argv[2]!])).node);
+      const groups = await xinfoGroups(cmd, ref, kite, probe);
+      if (groups === undefined) return false;
+      const { r, k, info } = groups;
       const added = Number(info[info.indexOf("entries-added") + 1]);
       const counters = ["entries-read", "lag"];
       return r.every((g, i) => {
@@ -432,6 +422,26 @@ function showArgv(argv: readonly string[]): string {
 }
 
 /** A canonical text for a reply node, for sorting and comparing without the wire framing. */
+/**
+ * For an XINFO GROUPS reply pair with the same number of groups: the groups of each side and the
+ * reference's XINFO STREAM of the key, flattened (the stream counters the lag rules depend on).
+ */
+async function xinfoGroups(
+  cmd: GenCommand,
+  ref: RawReply,
+  kite: RawReply,
+  probe: Probe,
+): Promise<{ r: RespNode[]; k: RespNode[]; info: string[] } | undefined> {
+  const argv = cmd.argv.map((a) => a.toUpperCase());
+  if (argv[0] !== "XINFO" || argv[1] !== "GROUPS" || !isAggregate(ref.node) || !isAggregate(kite.node)) {
+    return undefined;
+  }
+  const r = ref.node.items ?? [];
+  const k = kite.node.items ?? [];
+  if (r.length !== k.length) return undefined;
+  return { r, k, info: flatten((await probe.ref(["XINFO", "STREAM", cmd.argv[2]!])).node) };
+}
+
 function ser(n: RespNode): string {
   if ("items" in n) return n.items === null ? `${n.t}null` : `${n.t}[${n.items.map(ser).join(",")}]`;
   if ("b" in n) return n.b === null ? `${n.t}null` : `${n.t}${JSON.stringify(n.b.toString("latin1"))}`;
