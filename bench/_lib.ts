@@ -10,6 +10,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Buffer } from "node:buffer";
 import process from "node:process";
+import { freePort } from "../tests/_helpers/redis_server.ts";
 
 /** The servers a benchmark can compare. */
 export type Target = "redis" | "deno" | "bun" | "node";
@@ -64,18 +65,8 @@ export function serverCommand(target: Target, port: number): string[] {
   }
 }
 
-/** Asks the OS for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      const port = typeof a === "object" && a !== null ? a.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** Asks the OS for a free loopback port (the tests' helper, shared). */
+export { freePort };
 
 /** A running server process. */
 export interface RunningServer {
