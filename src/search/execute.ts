@@ -265,7 +265,8 @@ function checkSortBy(index: SearchIndex, s: { name: string }, scoreAs: string | 
 interface Hit {
   key: string;
   dist: number;
-  hash: HashValue;
+  /** Read only when the reply or the sort uses fields. */
+  hash: HashValue | undefined;
 }
 
 /** How many filter matches make an exact scan cheaper than a filtered graph walk. */
@@ -311,7 +312,8 @@ function execute(ctx: CommandContext, req: SearchRequest, deadline: Deadline, ma
   let total: number;
   if (req.knn !== undefined) {
     const { field, k, ef, query } = req.knn;
-    const q = Float32Array.from(field.decode(query)!);
+    // The decoded floats live in a reused buffer; the index copies the query before walking.
+    const q = field.decode(query)!;
     const vi = field.index;
     let found: Neighbors;
     if (req.filter === undefined) {
@@ -341,7 +343,12 @@ function execute(ctx: CommandContext, req: SearchRequest, deadline: Deadline, ma
     total = docs.length;
   }
   deadline.check();
-  // Fetch: the key must still be a live hash (an expired key may not be reclaimed yet).
+  // Fetch: an expired key may not be reclaimed yet, so it is left out. The index follows every
+  // keyspace change synchronously, so any other indexed key is a live hash: it is read only when
+  // the reply or the sort needs its fields (a keyspace lookup per hit is a cache miss or more).
+  const needsHash = (!req.noContent && (req.returns === undefined ||
+    req.returns.some((r) => req.knn === undefined || r.name !== req.knn.scoreAs))) ||
+    (req.sortBy !== undefined && req.sortBy.name !== req.knn?.scoreAs);
   const hits: Hit[] = [];
   for (let i = 0; i < docs.length; i++) {
     deadline.step();
@@ -350,12 +357,16 @@ function execute(ctx: CommandContext, req: SearchRequest, deadline: Deadline, ma
       total--;
       continue;
     }
-    const v = db.peek(key, now);
-    if (v === undefined || typeOf(v) !== "hash") {
-      total--;
-      continue;
+    let hash: HashValue | undefined;
+    if (needsHash) {
+      const v = db.peek(key, now);
+      if (v === undefined || typeOf(v) !== "hash") {
+        total--;
+        continue;
+      }
+      hash = v as HashValue;
     }
-    hits.push({ key, dist: dists === undefined ? 0 : dists[i]!, hash: v as HashValue });
+    hits.push({ key, dist: dists === undefined ? 0 : dists[i]!, hash });
   }
   if (req.sortBy !== undefined) sortHits(idx, hits, req.sortBy, req.knn?.scoreAs, deadline);
   deadline.check();
@@ -363,7 +374,7 @@ function execute(ctx: CommandContext, req: SearchRequest, deadline: Deadline, ma
 }
 
 function sortValue(idx: SearchIndex, h: Hit, name: string): string | undefined {
-  return h.hash.get(idx.byAlias(name)?.attr.identifier ?? name);
+  return h.hash!.get(idx.byAlias(name)?.attr.identifier ?? name);
 }
 
 /** Byte-wise order of two latin1 strings. */
@@ -432,12 +443,12 @@ function buildReply(req: SearchRequest, hits: Hit[], total: number): Reply {
           fields.push(bulk(r.as), bulk(formatG12(h.dist)));
           continue;
         }
-        const v = h.hash.get(r.identifier);
+        const v = h.hash!.get(r.identifier);
         if (v !== undefined) fields.push(bulk(r.as), bulk(v));
       }
     } else {
       if (knn !== undefined) fields.push(bulk(knn.scoreAs), bulk(formatG12(h.dist)));
-      h.hash.forEach((f, v) => {
+      h.hash!.forEach((f, v) => {
         fields.push(bulk(f), bulk(v));
       });
     }

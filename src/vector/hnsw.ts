@@ -66,7 +66,7 @@ export class Hnsw implements VectorIndex {
   #upper: Int32Array;
   #upperTop = 0;
   #deleted: Uint8Array;
-  #visited: Uint32Array;
+  #visited: Uint8Array;
   #gen = 0;
   #entry = -1;
   #maxLevel = -1;
@@ -108,7 +108,7 @@ export class Hnsw implements VectorIndex {
     this.#upperOff = new Int32Array(0);
     this.#upperLevels = new Uint8Array(0);
     this.#deleted = new Uint8Array(0);
-    this.#visited = new Uint32Array(0);
+    this.#visited = new Uint8Array(0);
     this.#upper = new Int32Array(Math.max(64, (cap >> 3) * (this.m + 1)));
     this.#growGraph(this.#s.capacity);
   }
@@ -248,8 +248,8 @@ export class Hnsw implements VectorIndex {
   bytesOf(label: number): number {
     const node = this.#s.slotOf(label);
     if (node < 0) return 0;
-    // level, upperLevels, deleted (1 byte each), upperOff and visited (4 bytes each).
-    const perNode = (this.m0 + 1) * 4 + 11;
+    // level, upperLevels, deleted, visited (1 byte each) and upperOff (4 bytes).
+    const perNode = (this.m0 + 1) * 4 + 8;
     return this.#s.slotBytes + perNode + this.#upperLevels[node]! * (this.m + 1) * 4;
   }
 
@@ -298,7 +298,7 @@ export class Hnsw implements VectorIndex {
     this.#upperOff = grow(this.#upperOff, (n) => new Int32Array(n), 1);
     this.#upperLevels = grow(this.#upperLevels, (n) => new Uint8Array(n), 1);
     this.#deleted = grow(this.#deleted, (n) => new Uint8Array(n), 1);
-    this.#visited = new Uint32Array(cap);
+    this.#visited = new Uint8Array(cap);
     this.#gen = 0;
     this.#graphCap = cap;
   }
@@ -351,7 +351,7 @@ export class Hnsw implements VectorIndex {
     const labelOf = s.labelOf;
     const deleted = this.#deleted;
     const visited = this.#visited;
-    if (++this.#gen === 0xffffffff) {
+    if (++this.#gen === 0x100) {
       visited.fill(0);
       this.#gen = 1;
     }

@@ -701,6 +701,10 @@ describe("Index maintenance", () => {
     t.clock.advance(200);
     assert.deepEqual(ids(t), ["doc:2", "doc:3"], "expired but not yet reclaimed");
     assert.equal(knn(t, "*=>[KNN 3 @vec $q]", "NOCONTENT")[0], 2);
+    // The same with the hashes read for the reply, and with only the score returned.
+    assert.deepEqual(keys(knn(t, "*=>[KNN 3 @vec $q]", "RETURN", "1", "n")), ["doc:2", "doc:3"]);
+    assert.deepEqual(keys(knn(t, "*=>[KNN 3 @vec $q AS s]", "RETURN", "1", "s")), ["doc:2", "doc:3"]);
+    assert.deepEqual(filtered(t, "@n:[0 +inf]"), ["doc:2", "doc:3"]);
     t.advance(1000); // active expiry runs in cron
     assert.equal(info(t).get("num_docs"), 2);
   });
