@@ -5,7 +5,7 @@
  * @module
  */
 import { ReplyError } from "../protocol/reply.ts";
-import { E } from "../protocol/errors.ts";
+import { E, fmt } from "../protocol/errors.ts";
 import { type LongDouble, parseDouble, parseInt64, parseLongDouble } from "../util/number.ts";
 
 const LLONG_MAX = 9223372036854775807n;
@@ -129,6 +129,22 @@ function timesThousand(x: LongDouble): { m: bigint; e: number } {
 }
 
 /**
+ * A timeout in integer milliseconds, as Valkey's `getTimeoutFromObjectOrReply` with
+ * UNIT_MILLISECONDS reads it (WAIT, XREAD BLOCK).
+ * @param now the command's time in ms (the deadline must fit a signed 64-bit count)
+ * @returns milliseconds to wait, 0 for forever
+ * @throws {ReplyError} `ERR timeout is not an integer or out of range`, `ERR timeout is
+ * negative`, `ERR timeout is out of range`
+ */
+export function parseMsTimeout(s: string, now: number): number {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(E.TIMEOUT_NOT_INTEGER);
+  if (v < 0) throw new ReplyError(E.TIMEOUT_NEGATIVE);
+  if (v > 0 && BigInt(v) > LLONG_MAX - BigInt(now)) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
+  return Number(v);
+}
+
+/**
  * Parses a blocking timeout in seconds exactly as Valkey's `getTimeoutFromObjectOrReply`:
  * `strtold` syntax (decimal, hex, `inf`), multiplied by 1000 in long double precision and
  * rounded up to whole milliseconds (`0.0001` waits 1 ms, `-0.0001` is 0: forever).
@@ -160,4 +176,22 @@ export function parseBlockingTimeout(s: string, now: number): number {
   if (ms > LLONG_MAX) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
   if (ms > 0n && ms > LLONG_MAX - BigInt(now)) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
   return Number(ms);
+}
+
+/**
+ * Valkey's `getRangeLongFromObjectOrReply`: an int64 within [min, max]. Without `msg`, a
+ * non-integer is `ERR value is not an integer or out of range` and a value outside the bounds
+ * `ERR value is out of range, value must between <min> and <max>`; with `msg`, both use it.
+ */
+export function rangeLong(s: string, min: bigint, max: bigint, msg?: string): number {
+  const v = parseInt64(s);
+  if (v === null) throw new ReplyError(msg ?? E.NOT_INTEGER);
+  const b = typeof v === "bigint" ? v : BigInt(v);
+  if (b < min || b > max) throw new ReplyError(msg ?? fmt(E.INT_RANGE, String(min), String(max)));
+  return Number(v);
+}
+
+/** Valkey's `getPositiveLongFromObjectOrReply` (0 included). @throws {ReplyError} */
+export function positiveLong(s: string, msg: string = E.OUT_OF_RANGE_POSITIVE): number {
+  return rangeLong(s, 0n, LLONG_MAX, msg);
 }

@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { cmd, type CommandSpec, rangeKey } from "./spec.ts";
+import { type Blocked, cmd, type CommandSpec, rangeKey } from "./spec.ts";
+import { parseMsTimeout, positiveLong, rangeLong } from "./args.ts";
 import type { CommandContext } from "../engine/context.ts";
-import { array, bulk, int, NULL, OK, type Reply, ReplyError, simple } from "../protocol/reply.ts";
+import { array, bulk, error, int, NULL, OK, type Reply, ReplyError, simple } from "../protocol/reply.ts";
 import { E, fmt } from "../protocol/errors.ts";
 import { parseInt64 } from "../util/number.ts";
 import { globMatch } from "../util/glob.ts";
@@ -438,6 +439,44 @@ function objectHelp(): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// WAIT, WAITAOF
+// ---------------------------------------------------------------------------------------------
+
+const ZERO_ACKS = int(0);
+const ZERO_AOF_ACKS: Reply = array([int(0), int(0)]);
+
+/** Parks the client until `timeoutMs` (0: forever) passes, then answers `reply`. */
+function waitOut(timeoutMs: number, reply: Reply): Blocked {
+  return { t: "blocked", keys: [], timeoutMs, retry: () => undefined, timeoutReply: reply };
+}
+
+/**
+ * WAIT numreplicas timeout. Kite has no replicas, so no replica ever acknowledges a write. As on a
+ * Valkey primary without replicas: asking for none answers 0 at once; asking for more parks the
+ * client for the timeout (0: until CLIENT UNBLOCK or disconnect), then answers 0. Inside MULTI
+ * or a script the answer is 0 at once.
+ */
+function wait(ctx: CommandContext, argv: readonly string[]): Reply | Blocked {
+  const n = parseInt64(argv[1]!);
+  if (n === null) return error(E.NOT_INTEGER);
+  const timeoutMs = parseMsTimeout(argv[2]!, ctx.now);
+  return n <= 0 ? ZERO_ACKS : waitOut(timeoutMs, ZERO_ACKS);
+}
+
+/**
+ * WAITAOF numlocal numreplicas timeout, with Valkey's argument checks in its order. Kite keeps no
+ * append-only file, so a local fsync cannot be asked for; with no replicas either, the answer
+ * is [0, 0], at once when no replica is asked for and after the timeout otherwise (as WAIT).
+ */
+function waitaof(ctx: CommandContext, argv: readonly string[]): Reply | Blocked {
+  const numlocal = rangeLong(argv[1]!, 0n, 1n);
+  const numreplicas = positiveLong(argv[2]!);
+  const timeoutMs = parseMsTimeout(argv[3]!, ctx.now);
+  if (numlocal > 0) return error(E.WAITAOF_NO_AOF);
+  return numreplicas === 0 ? ZERO_AOF_ACKS : waitOut(timeoutMs, ZERO_AOF_ACKS);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Table
 
 const MULTI_SHARD_SUM = ["request_policy:multi_shard", "response_policy:agg_sum"];
@@ -521,6 +560,18 @@ export const GENERIC_COMMANDS: readonly CommandSpec[] = [
     tips: ["request_policy:all_shards", "response_policy:special", "nondeterministic_output"],
     complexity: "O(1)",
     summary: "Returns a random key name.",
+  }),
+  cmd("wait", "generic", 3, "blocking", "connection", [], "3.0.0", wait, {
+    tips: ["request_policy:all_shards", "response_policy:agg_min"],
+    complexity: "O(1)",
+    summary:
+      "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.",
+  }),
+  cmd("waitaof", "generic", 4, "blocking", "connection", [], "7.2.0", waitaof, {
+    tips: ["request_policy:all_shards", "response_policy:agg_min"],
+    complexity: "O(1)",
+    summary:
+      "Blocks until all of the preceding write commands sent by the connection are written to the append-only file of the primary and/or replicas.",
   }),
   cmd("touch", "generic", -2, "readonly fast", "keyspace", [rangeKey(1, -1, 1, "RO")], "3.2.1", touch, {
     tips: MULTI_SHARD_SUM,

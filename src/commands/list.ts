@@ -9,7 +9,7 @@
  * @module
  */
 import { type Blocked, cmd, type CommandSpec, keynumKey, rangeKey } from "./spec.ts";
-import { parseBlockingTimeout, syntaxError } from "./args.ts";
+import { parseBlockingTimeout, positiveLong, rangeLong, syntaxError } from "./args.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Value } from "../keyspace/db.ts";
 import {
@@ -24,7 +24,7 @@ import {
   type Reply,
   ReplyError,
 } from "../protocol/reply.ts";
-import { E, fmt, wrongArity, WRONGTYPE } from "../protocol/errors.ts";
+import { E, wrongArity, WRONGTYPE } from "../protocol/errors.ts";
 import { parseInt64 } from "../util/number.ts";
 import { type ListEnd, ListValue } from "../types/list.ts";
 
@@ -46,24 +46,6 @@ function asList(v: Value | undefined): ListValue | undefined | null {
 // ---------------------------------------------------------------------------------------------
 // Argument parsing with Valkey's exact rules and texts
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Valkey's `getRangeLongFromObjectOrReply`: an int64 within [min, max]. Without `msg`, a
- * non-integer is `ERR value is not an integer or out of range` and a value outside the bounds
- * `ERR value is out of range, value must between <min> and <max>`; with `msg`, both use it.
- */
-function rangeLong(s: string, min: bigint, max: bigint, msg?: string): number {
-  const v = parseInt64(s);
-  if (v === null) throw new ReplyError(msg ?? E.NOT_INTEGER);
-  const b = typeof v === "bigint" ? v : BigInt(v);
-  if (b < min || b > max) throw new ReplyError(msg ?? fmt(E.INT_RANGE, String(min), String(max)));
-  return Number(v);
-}
-
-/** Valkey's `getPositiveLongFromObjectOrReply` (0 included). */
-function positiveLong(s: string, msg: string = E.OUT_OF_RANGE_POSITIVE): number {
-  return rangeLong(s, 0n, LLONG_MAX, msg);
-}
 
 /** A signed long argument (`getLongFromObjectOrReply`). */
 function longArg(s: string): number {

@@ -11,7 +11,7 @@
  */
 import { cmd, type CommandSpec, type KeySpec, rangeKey } from "./spec.ts";
 import type { Blocked } from "./spec.ts";
-import { intArg } from "./args.ts";
+import { intArg, parseMsTimeout } from "./args.ts";
 import type { CommandContext } from "../engine/context.ts";
 import type { Config } from "../config/config.ts";
 import {
@@ -336,7 +336,7 @@ function parseRead(ctx: CommandContext, argv: readonly string[], isGroup: boolea
       // where MULTI treats it as an immediate timeout.
       if (ctx.inScript) throw new ReplyError(fmt(E.XREAD_BLOCK_SCRIPT, argv[0]!));
       i++;
-      timeoutMs = parseBlockTimeout(ctx, argv[i]!);
+      timeoutMs = parseMsTimeout(argv[i]!, ctx.now);
     } else if (o === "count" && moreargs > 0) {
       i++;
       count = intArg(argv[i]!);
@@ -366,15 +366,6 @@ function parseRead(ctx: CommandContext, argv: readonly string[], isGroup: boolea
   const keys = argv.slice(streamsArg, streamsArg + streamsCount);
   const idArgs = argv.slice(streamsArg + streamsCount);
   return { group, consumer, noack, count, timeoutMs, keys, idArgs };
-}
-
-/** XREAD's BLOCK argument: integer milliseconds (Valkey's UNIT_MILLISECONDS timeout rules). */
-function parseBlockTimeout(ctx: CommandContext, text: string): number {
-  const v = parseInt64(text);
-  if (v === null) throw new ReplyError(E.TIMEOUT_NOT_INTEGER);
-  if (v < 0) throw new ReplyError(E.TIMEOUT_NEGATIVE);
-  if (typeof v === "bigint" || v > Number.MAX_SAFE_INTEGER - ctx.now) throw new ReplyError(E.BLOCK_TIMEOUT_RANGE);
-  return v;
 }
 
 /** Per-stream resolution of a read: its stream, group and "greater than" ID. */

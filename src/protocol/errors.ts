@@ -166,6 +166,7 @@ export const E = {
   XAUTOCLAIM_COUNT: "ERR COUNT must be > 0",
   XINFO_SYNTAX: "ERR unknown subcommand or wrong number of arguments for '%s'. Try %s HELP.",
   TIMEOUT_NOT_INTEGER: "ERR timeout is not an integer or out of range",
+  WAITAOF_NO_AOF: "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.",
   LIST_INDEX_RANGE: "ERR index out of range",
   LPOS_RANK_ZERO:
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",

@@ -40,10 +40,22 @@ export const SYSTEM_SCHEDULER: Scheduler = {
     return { cancel: () => clearInterval(h) };
   },
   after(ms, fn) {
-    const h = setTimeout(fn, ms);
+    // Every runtime fires a setTimeout longer than 2^31-1 ms (24.8 days) at once: `BLPOP k
+    // 3000000` must not time out immediately. Longer waits are a chain of maximal timers.
+    let h: ReturnType<typeof setTimeout>;
+    let left = ms;
+    const arm = () => {
+      const step = Math.min(left, MAX_TIMER_MS);
+      left -= step;
+      h = setTimeout(left > 0 ? arm : fn, step);
+    };
+    arm();
     return { cancel: () => clearTimeout(h) };
   },
 };
+
+/** The longest delay setTimeout honours (a signed 32-bit millisecond count). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function unref(h: unknown): void {
   // Node and Bun return objects with unref(); Deno returns a number (Deno.unrefTimer exists).
