@@ -272,7 +272,9 @@ export class Connection implements ConnectionHandler {
     const bytes = this.#out.take();
     this.session.netOut += bytes.byteLength;
     this.#engine.stats.netOutputBytes += bytes.byteLength;
-    const ok = this.#engine.outsideCommandTime(() => this.#socket.write(bytes));
+    this.#engine.pauseCommandTime();
+    const ok = this.#socket.write(bytes);
+    this.#engine.resumeCommandTime();
     if (ok) this.#unsent = 0;
     else this.#unsent += bytes.byteLength;
     return ok;

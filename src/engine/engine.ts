@@ -586,19 +586,18 @@ export class Engine {
   }
 
   /**
-   * Runs `io` (a socket write) inside a batch without charging its time to any command: the
-   * batch's fast commands are settled before it and the batch clock restarts after it. Valkey's
+   * Stops the batch's command clock before a socket write: the batch's fast commands are settled
+   * now, and {@link Engine.resumeCommandTime} restarts the clock after the write. Valkey's
    * commandstats time the command alone; a synchronous write on loopback costs 10-30 µs, far
    * more than a GET.
    */
-  outsideCommandTime<T>(io: () => T): T {
-    if (this.#batchMark < 0) return io();
-    if (this.#untimed.length > 0) this.#settleUntimed(this.clock.monotonicUs());
-    try {
-      return io();
-    } finally {
-      this.#batchMark = this.clock.monotonicUs();
-    }
+  pauseCommandTime(): void {
+    if (this.#batchMark >= 0 && this.#untimed.length > 0) this.#settleUntimed(this.clock.monotonicUs());
+  }
+
+  /** Restarts the batch's command clock after {@link Engine.pauseCommandTime} and the write. */
+  resumeCommandTime(): void {
+    if (this.#batchMark >= 0) this.#batchMark = this.clock.monotonicUs();
   }
 
   /** Ends the batch started by {@link Engine.beginBatch}. */
