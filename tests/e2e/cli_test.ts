@@ -4,34 +4,18 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import type { Server } from "../../mod.ts";
 import { parseCli } from "../../src/main.ts";
-import { detectRuntime } from "../../src/runtime/detect.ts";
 import { RawClient, startKite, withClient, withTimeout } from "../_helpers/client.ts";
+import { mainCommand, ROOT, startKiteProcess } from "../_helpers/kite_process.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const EXE = join(ROOT, "dist", "kite-server");
 const BUNDLE = join(ROOT, "dist", "kite.mjs");
-
-/** How to run src/main.ts under the runtime running this test. */
-function mainCommand(): [string, string[]] {
-  const main = join(ROOT, "src", "main.ts");
-  switch (detectRuntime()) {
-    case "deno":
-      return [process.execPath, ["run", "-A", main]];
-    case "bun":
-      return [process.execPath, ["run", main]];
-    case "node":
-      return [process.execPath, ["--import", "tsx", main]];
-  }
-}
 
 /** Runs a program to completion. */
 function run(cmd: string, args: string[], ms = 30_000): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -45,54 +29,6 @@ function run(cmd: string, args: string[], ms = 30_000): Promise<{ code: number; 
     ms + 5_000,
     `${cmd} ${args.join(" ")}`,
   );
-}
-
-/** A kite-server child process that printed its ready line. */
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  stdout(): string;
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Starts a server process and waits for its "ready to accept connections on port N" line. */
-async function startChild(cmd: string, args: string[]): Promise<Child> {
-  const proc = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  proc.stdout!.on("data", (d) => (out += String(d)));
-  proc.stderr!.on("data", (d) => (err += String(d)));
-  try {
-    const port = await withTimeout(
-      new Promise<number>((resolve, reject) => {
-        const check = () => {
-          const m = /ready to accept connections on port (\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        };
-        proc.stdout!.on("data", check);
-        exited.then((code) => reject(new Error(`kite-server exited with ${code} before it was ready:\n${out}${err}`)));
-      }),
-      30_000,
-      "kite-server's ready line",
-    );
-    return {
-      proc,
-      port,
-      stdout: () => out,
-      stop: () => {
-        // process.kill, not proc.kill: Deno's ChildProcess reports any child it signalled itself
-        // as killed by that signal, even when the child caught it and exited normally.
-        process.kill(proc.pid!, "SIGTERM");
-        return withTimeout(exited, 10_000, "kite-server to exit after SIGTERM");
-      },
-    };
-  } catch (e) {
-    proc.kill("SIGKILL");
-    await exited;
-    throw e;
-  }
 }
 
 describe("parseCli", () => {
@@ -171,7 +107,7 @@ describe("kite-server process (src/main.ts)", () => {
 
   it("serves on the port its ready line prints, and exits 0 on SIGTERM", async () => {
     const [cmd, args] = mainCommand();
-    const child = await startChild(cmd, [...args, "--port", "0"]);
+    const child = await startKiteProcess(cmd, [...args, "--port", "0"]);
     try {
       await withClient(child.port, async (c) => {
         assert.equal(await c.plain("PING"), "PONG");
@@ -189,7 +125,7 @@ describe("kite-server process (src/main.ts)", () => {
     const file = join(dir, "main.conf");
     await writeFile(file, `maxclients 1\nunixsocket ${sock}\n`);
     const [cmd, args] = mainCommand();
-    const child = await startChild(cmd, [...args, file, "--port", "0"]);
+    const child = await startKiteProcess(cmd, [...args, file, "--port", "0"]);
     try {
       await withClient({ path: sock }, async (c) => {
         assert.equal(await c.plain("PING"), "PONG");
@@ -283,7 +219,7 @@ describe("single executable (dist/kite-server)", {
   skip: existsSync(EXE) ? false : "dist/kite-server is not built (npm run build:exe)",
 }, () => {
   it("starts with --port 0, answers PING, and exits 0 on SIGTERM", async () => {
-    const child = await startChild(EXE, ["--port", "0"]);
+    const child = await startKiteProcess(EXE, ["--port", "0"]);
     try {
       await withClient(child.port, async (c) => {
         assert.equal(await c.plain("PING"), "PONG");
@@ -304,7 +240,7 @@ describe("Node bundle (dist/kite.mjs)", {
   skip: existsSync(BUNDLE) ? false : "dist/kite.mjs is not built (npm run build:node)",
 }, () => {
   it("starts under plain node with --port 0, answers PING, and exits 0 on SIGTERM", async () => {
-    const child = await startChild("node", [BUNDLE, "--port", "0"]);
+    const child = await startKiteProcess("node", [BUNDLE, "--port", "0"]);
     try {
       await withClient(child.port, async (c) => {
         assert.equal(await c.plain("PING"), "PONG");

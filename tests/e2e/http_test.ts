@@ -7,19 +7,17 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { createFetchHandler, Engine, selectAdapter, type Server, startServer } from "../../mod.ts";
 import { detectRuntime } from "../../src/runtime/detect.ts";
 import { nodeAdapter } from "../../src/net/node.ts";
 import { sleep, waitFor, withClient, withTimeout } from "../_helpers/client.ts";
+import { type KiteProcess, mainCommand, ROOT, startKiteProcess } from "../_helpers/kite_process.ts";
 
 const TOKEN = "e2e-token";
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** A request to the gateway with the token. */
 function call(base: string, path: string, init: RequestInit = {}): Promise<Response> {
@@ -373,67 +371,6 @@ describe("createFetchHandler() from mod.ts", () => {
   });
 });
 
-/** How to run src/main.ts under the runtime running this test. */
-function mainCommand(): [string, string[]] {
-  const main = join(ROOT, "src", "main.ts");
-  switch (detectRuntime()) {
-    case "deno":
-      return [process.execPath, ["run", "-A", main]];
-    case "bun":
-      return [process.execPath, ["run", main]];
-    case "node":
-      return [process.execPath, ["--import", "tsx", main]];
-  }
-}
-
-interface Child {
-  proc: ChildProcess;
-  port: number;
-  httpPort: number;
-  /** Everything the process wrote to stderr so far. */
-  stderr(): string;
-  stop(): Promise<number | null>;
-}
-
-/** Starts kite-server and waits for its HTTP and ready lines. */
-async function startChild(cmd: string, args: string[]): Promise<Child> {
-  const proc = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  let err = "";
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  proc.stdout!.on("data", (d) => (out += String(d)));
-  proc.stderr!.on("data", (d) => (err += String(d)));
-  try {
-    const ports = await withTimeout(
-      new Promise<[number, number]>((resolve, reject) => {
-        const check = () => {
-          const r = /ready to accept connections on port (\d+)/.exec(out);
-          const h = /HTTP gateway listening on port (\d+)/.exec(out);
-          if (r && h) resolve([Number(r[1]), Number(h[1])]);
-        };
-        proc.stdout!.on("data", check);
-        exited.then((code) => reject(new Error(`kite-server exited with ${code}:\n${out}${err}`)));
-      }),
-      30_000,
-      "kite-server's ready lines",
-    );
-    return {
-      proc,
-      port: ports[0],
-      httpPort: ports[1],
-      stderr: () => err,
-      stop: () => {
-        process.kill(proc.pid!, "SIGTERM");
-        return withTimeout(exited, 10_000, "kite-server to exit");
-      },
-    };
-  } catch (e) {
-    proc.kill("SIGKILL");
-    await exited;
-    throw e;
-  }
-}
-
 /** Runs kite-server expecting it to fail at start; returns its exit code and stderr. */
 async function startFailing(cmd: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
   const proc = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
@@ -448,7 +385,7 @@ async function startFailing(cmd: string, args: string[]): Promise<{ code: number
 }
 
 /** Exercises a running kite-server's gateway and its shared keyspace. */
-async function checkChild(child: Child, token: string): Promise<void> {
+async function checkChild(child: KiteProcess, token: string): Promise<void> {
   const base = `http://127.0.0.1:${child.httpPort}`;
   const res = await fetch(base + "/", {
     method: "POST",
@@ -465,7 +402,15 @@ async function checkChild(child: Child, token: string): Promise<void> {
 describe("kite-server --http-port (src/main.ts)", () => {
   it("serves the gateway on the port it prints, with --http-token", async () => {
     const [cmd, args] = mainCommand();
-    const child = await startChild(cmd, [...args, "--port", "0", "--http-port", "0", "--http-token", "cli-token"]);
+    const child = await startKiteProcess(cmd, [
+      ...args,
+      "--port",
+      "0",
+      "--http-port",
+      "0",
+      "--http-token",
+      "cli-token",
+    ]);
     try {
       await checkChild(child, "cli-token");
     } finally {
@@ -479,7 +424,15 @@ describe("kite-server --http-port (src/main.ts)", () => {
   // corrected signal ("unstable": ["no-legacy-abort"]), so nothing is printed.
   it("serves blocking commands without a runtime warning", async () => {
     const [cmd, args] = mainCommand();
-    const child = await startChild(cmd, [...args, "--port", "0", "--http-port", "0", "--http-token", "cli-token"]);
+    const child = await startKiteProcess(cmd, [
+      ...args,
+      "--port",
+      "0",
+      "--http-port",
+      "0",
+      "--http-token",
+      "cli-token",
+    ]);
     try {
       const base = `http://127.0.0.1:${child.httpPort}`;
       const headers = { authorization: "Bearer cli-token" };
@@ -517,7 +470,7 @@ describe("single executable with --http-port (dist/kite-server)", {
   skip: existsSync(EXE) ? false : "dist/kite-server is not built (npm run build:exe)",
 }, () => {
   it("serves the gateway", async () => {
-    const child = await startChild(EXE, ["--port", "0", "--http-port", "0", "--http-token", "exe-token"]);
+    const child = await startKiteProcess(EXE, ["--port", "0", "--http-port", "0", "--http-token", "exe-token"]);
     try {
       await checkChild(child, "exe-token");
     } finally {
@@ -530,7 +483,15 @@ describe("Node bundle with --http-port (dist/kite.mjs)", {
   skip: existsSync(BUNDLE) ? false : "dist/kite.mjs is not built (npm run build:node)",
 }, () => {
   it("serves the gateway under plain node", async () => {
-    const child = await startChild("node", [BUNDLE, "--port", "0", "--http-port", "0", "--http-token", "mjs-token"]);
+    const child = await startKiteProcess("node", [
+      BUNDLE,
+      "--port",
+      "0",
+      "--http-port",
+      "0",
+      "--http-token",
+      "mjs-token",
+    ]);
     try {
       await checkChild(child, "mjs-token");
     } finally {

@@ -5,79 +5,16 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { join } from "node:path";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
-import { detectRuntime } from "../../src/runtime/detect.ts";
+import { execFile } from "node:child_process";
 import { RawClient, startKite, withTimeout } from "../_helpers/client.ts";
+import { type KiteProcess, mainCommand, startKiteProcess } from "../_helpers/kite_process.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BUSY = "BUSY Valkey is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 
-/** How to run src/main.ts under the runtime running this test. */
-function mainCommand(): [string, string[]] {
-  const main = join(ROOT, "src", "main.ts");
-  switch (detectRuntime()) {
-    case "deno":
-      return [process.execPath, ["run", "-A", main]];
-    case "bun":
-      return [process.execPath, ["run", main]];
-    case "node":
-      return [process.execPath, ["--import", "tsx", main]];
-  }
-}
-
-/** A kite-server child process that printed its ready line. */
-interface Child {
-  port: number;
-  stderr(): string;
-  /** Resolves with the exit code once the process has exited (bounded wait). */
-  exit(): Promise<number | null>;
-  /** Kills the process if it is still running (test cleanup). */
-  kill(): Promise<void>;
-}
-
 /** Starts `src/main.ts --port 0 ...` and waits for its ready line. */
-async function startChild(args: string[] = []): Promise<Child> {
+function startChild(args: string[] = []): Promise<KiteProcess> {
   const [cmd, base] = mainCommand();
-  const proc: ChildProcess = spawn(cmd, [...base, "--port", "0", ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    proc.once("exit", (code) => {
-      exitCode = code;
-      resolve(code);
-    })
-  );
-  proc.stdout!.on("data", (d) => (out += String(d)));
-  proc.stderr!.on("data", (d) => (err += String(d)));
-  const kill = async () => {
-    if (exitCode === undefined) proc.kill("SIGKILL");
-    await exited;
-  };
-  try {
-    const port = await withTimeout(
-      new Promise<number>((resolve, reject) => {
-        const check = () => {
-          const m = /ready to accept connections on port (\d+)/.exec(out);
-          if (m) resolve(Number(m[1]));
-        };
-        proc.stdout!.on("data", check);
-        exited.then((code) => reject(new Error(`kite-server exited with ${code} before it was ready:\n${out}${err}`)));
-      }),
-      30_000,
-      "kite-server's ready line",
-    );
-    return { port, stderr: () => err, exit: () => withTimeout(exited, 10_000, "kite-server to exit"), kill };
-  } catch (e) {
-    await kill();
-    throw e;
-  }
+  return startKiteProcess(cmd, [...base, "--port", "0", ...args]);
 }
 
 /** Runs redis-cli to completion. */
