@@ -82,7 +82,9 @@ const op = {
   shl: [0x74],
   eqz: [0x45],
   geU: [0x4f],
+  ltU: [0x49],
   loadI32: [0x28, 2, 0],
+  storeI32: [0x36, 2, 0],
   storeF32: [0x38, 2, 0],
   addF32: [0x92],
   block: [0x02, 0x40],
@@ -216,9 +218,64 @@ function pairBody(l2: boolean): number[] {
  * A batch kernel `(q, offs, count, n, out)`: for each of `count` u32 byte offsets at `offs`,
  * stores `pair(q, offset, n)` as f32 at `out`. One JS-to-wasm call per neighbour list instead
  * of one per distance.
+ *
+ * Before computing anything it reads one word of every cache line of every listed vector
+ * (storing it to `out`, which the results overwrite, so no engine can drop the load). WebAssembly
+ * has no prefetch instruction; these loads do its job. A graph walk's vectors are scattered over
+ * the whole index, so each is a cache miss: computed one after another, every miss waits for the
+ * previous distance, while loads issued back to back overlap in the memory system. Measured on
+ * the 100k x 128 benchmark set, ef 20: search time down by a third on Deno, Bun and Node (for
+ * example 60 -> 37 us on Deno; see bench/README.md).
+ *
+ * Locals: 5 line address, 6 end of the vector, 7 list cursor, 8 end of the list.
  */
 function batchBody(pairFn: number): number[] {
+  const touch = [
+    ...op.get(1),
+    ...op.set(7),
+    ...op.get(1),
+    ...op.get(2),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.add,
+    ...op.set(8),
+    ...op.block,
+    ...op.loop,
+    ...op.get(7),
+    ...op.get(8),
+    ...op.geU,
+    ...op.brIf(1),
+    ...op.get(7),
+    ...op.loadI32,
+    ...op.tee(5),
+    ...op.get(3),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.add,
+    ...op.set(6),
+    ...op.loop,
+    ...op.get(4),
+    ...op.get(5),
+    ...op.loadI32,
+    ...op.storeI32,
+    ...op.get(5),
+    ...op.i32(64),
+    ...op.add,
+    ...op.tee(5),
+    ...op.get(6),
+    ...op.ltU,
+    ...op.brIf(0),
+    ...op.end,
+    ...op.get(7),
+    ...op.i32(4),
+    ...op.add,
+    ...op.set(7),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
   const code = [
+    ...touch,
     ...op.block,
     ...op.loop,
     ...op.get(2),
@@ -248,7 +305,7 @@ function batchBody(pairFn: number): number[] {
     ...op.end,
     ...op.end,
   ];
-  const body = [...vec([]), ...code];
+  const body = [...vec([[4, I32]]), ...code];
   return [...uleb(body.length), ...body];
 }
 
@@ -399,10 +456,11 @@ export class Arena {
   }
 
   /**
-   * Reserves `floats` floats, 16-byte aligned. @returns the float offset
+   * Reserves `floats` floats aligned to `align` floats (a power of two; default 4, 16 bytes).
+   * @returns the float offset
    */
-  alloc(floats: number): number {
-    const at = this.#top;
+  alloc(floats: number, align = 4): number {
+    const at = (this.#top + align - 1) & ~(align - 1);
     const end = at + ((floats + 3) & ~3);
     const need = end * 4;
     if (need > this.#buffer.byteLength) this.#grow(need);

@@ -303,11 +303,22 @@ export class Hnsw implements VectorIndex {
     this.#graphCap = cap;
   }
 
-  /** Greedy walk on `level` from `ep` towards the vector at `q`. @returns the closest node */
+  /**
+   * Greedy walk on `level` from `ep` towards the vector at `q`. Each hop computes the distances
+   * of the whole neighbour list in one batch (the batch kernel fetches their vectors together)
+   * and moves to the first strictly closer minimum, the node a one-by-one scan would pick.
+   * @returns the closest node
+   */
   #greedy(q: number, ep: number, level: number): number {
     const s = this.#s;
     const vecOff = s.vecOff;
     const up = this.#upper;
+    const levels = this.#level;
+    const ids = this.#ids;
+    const listOff = s.listOff;
+    const outOff = s.outOff;
+    const u32 = s.arena.u32;
+    const f32 = s.arena.f32;
     const stride = this.m + 1;
     let cur = ep;
     let curD = s.dist.pair(q, vecOff[cur]!);
@@ -316,15 +327,27 @@ export class Hnsw implements VectorIndex {
       changed = false;
       const base = this.#upperOff[cur]! + (level - 1) * stride;
       const cnt = up[base]!;
+      let m = 0;
       for (let j = 1; j <= cnt; j++) {
         const n = up[base + j]!;
-        if (this.#level[n]! < level) continue;
-        const d = s.dist.pair(q, vecOff[n]!);
+        if (levels[n]! < level) continue;
+        ids[m] = n;
+        u32[listOff + m] = vecOff[n]! << 2;
+        m++;
+      }
+      if (m === 0) break;
+      s.dist.batch(q, listOff, m, outOff);
+      let best = -1;
+      for (let j = 0; j < m; j++) {
+        const d = f32[outOff + j]!;
         if (d < curD) {
           curD = d;
-          cur = n;
-          changed = true;
+          best = j;
         }
+      }
+      if (best >= 0) {
+        cur = ids[best]!;
+        changed = true;
       }
     }
     return cur;

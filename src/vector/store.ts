@@ -72,6 +72,7 @@ export interface SlotsOptions {
 }
 
 const BATCH = 256;
+const SCAN_BATCH_BYTES = 256 * 1024;
 
 /** Slot storage for vectors (see the module doc). */
 export class VectorSlots {
@@ -201,6 +202,8 @@ export class VectorSlots {
   scan(q: number, k: number, slots: Iterable<number>, heap: PairHeap, deadline?: Deadline): void {
     heap.clear();
     const ids: number[] = [];
+    // The batch kernel loads every listed vector before computing: keep a batch within L2.
+    const cap = Math.min(this.batchCap, Math.max(16, (SCAN_BATCH_BYTES / (this.stride * 4)) | 0));
     const flush = () => {
       const n = ids.length;
       if (n === 0) return;
@@ -225,7 +228,7 @@ export class VectorSlots {
       }
       this.arena.u32[this.listOff + ids.length] = this.vecOff[slot]! << 2;
       ids.push(slot);
-      if (ids.length === this.batchCap) flush();
+      if (ids.length === cap) flush();
     }
     flush();
   }
@@ -289,7 +292,7 @@ export class VectorSlots {
   #growTo(cap: number): void {
     const add = cap - this.capacity;
     // A new block of vectors; earlier blocks stay where they are.
-    const base = this.arena.alloc(add * this.stride);
+    const base = this.arena.alloc(add * this.stride, 16);
     const vecOff = new Int32Array(cap);
     vecOff.set(this.vecOff);
     for (let i = 0; i < add; i++) vecOff[this.capacity + i] = base + i * this.stride;
