@@ -70,5 +70,35 @@ for (const kernel of ["wasm-simd", "ts"] as const) {
       assert.deepEqual([...arena.f32.subarray(first, first + 4)], [1, 2, 3, 4]);
       assert.ok(arena.byteLength >= (1 << 22));
     });
+
+    it("aligns an allocation to the requested number of floats, leaving earlier ones in place", () => {
+      const arena = new Arena(kernel);
+      const a = arena.alloc(3);
+      arena.f32.set([7, 8, 9], a);
+      const b = arena.alloc(128, 16);
+      assert.equal(b % 16, 0);
+      assert.ok(b >= a + 4);
+      assert.equal(arena.alloc(1) % 4, 0);
+      assert.deepEqual([...arena.f32.subarray(a, a + 3)], [7, 8, 9]);
+    });
+
+    it("batch results do not depend on how many vectors share the call", () => {
+      const arena = new Arena(kernel);
+      const d = new Distance(arena, 128, "L2");
+      const n = 40;
+      const base = arena.alloc(n * d.stride, 16);
+      for (let i = 0; i < n * d.stride; i++) arena.f32[base + i] = Math.sin(i * 0.37);
+      const list = arena.alloc(n);
+      const out = arena.alloc(n);
+      for (let i = 1; i < n; i++) arena.u32[list + i - 1] = (base + i * d.stride) << 2;
+      d.batch(base, list, n - 1, out);
+      const all = [...arena.f32.subarray(out, out + n - 1)];
+      for (let i = 1; i < n; i++) {
+        assert.equal(all[i - 1], d.pair(base, base + i * d.stride));
+        arena.u32[list] = (base + i * d.stride) << 2;
+        d.batch(base, list, 1, out);
+        assert.equal(arena.f32[out], all[i - 1]);
+      }
+    });
   });
 }
