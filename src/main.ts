@@ -7,6 +7,7 @@
 import process from "node:process";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { type Server, startServer } from "./server/server.ts";
 import { KITE_VERSION } from "./engine/engine.ts";
 import { loadConfigFile } from "./config/load.ts";
@@ -35,6 +36,8 @@ export interface CliOptions {
   version: boolean;
   /** Config values: the file's, then the command line's (later wins), by lower-case name. */
   config: Record<string, string>;
+  /** Absolute path of the config file, when one was given (INFO `config_file`, CONFIG REWRITE). */
+  configFile?: string;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function parseCli(argv: readonly string[]): Promise<CliOptions> {
   if (argv.length > 0 && !argv[0]!.startsWith("-")) {
     try {
       Object.assign(out.config, await loadConfigFile(argv[0]!));
+      out.configFile = resolve(argv[0]!);
     } catch (e) {
       if (e instanceof SyntaxError) throw e;
       throw new Error(`Cannot read config file "${argv[0]}": ${e instanceof Error ? e.message : String(e)}`);
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
   try {
     server = await startServer({
       config: cli.config,
+      ...(cli.configFile !== undefined ? { configFile: cli.configFile } : {}),
       log: (level, msg) => {
         if (LEVELS.indexOf(level) >= threshold()) process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`);
       },

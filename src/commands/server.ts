@@ -32,6 +32,7 @@ import { lruIdleSeconds } from "../keyspace/db.ts";
 import { stringEncoding, type StringValue } from "../types/string.ts";
 import { helpReply } from "./connection.ts";
 import { stopScriptForShutdown } from "../scripting/scripting.ts";
+import { rewriteConfigText } from "../config/rewrite.ts";
 
 // ---------------------------------------------------------------------------------------------
 // INFO, TIME, LASTSAVE
@@ -76,9 +77,18 @@ function configResetstat(ctx: CommandContext): Reply {
 }
 
 function configRewrite(ctx: CommandContext): Reply {
-  if (ctx.engine.configFile === undefined) return error(E.NO_CONFIG_FILE);
-  // Rewriting would need file access the engine does not have; say so instead of pretending.
-  return error(fmt(E.REWRITE_FAILED, "Kite cannot rewrite config files yet"));
+  const engine = ctx.engine;
+  const path = engine.configFile;
+  if (path === undefined) return error(E.NO_CONFIG_FILE);
+  try {
+    engine.files.replace(path, rewriteConfigText(engine.files.read(path), engine.config));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    engine.log("warning", `CONFIG-REWRITE failed: ${why}`);
+    return error(fmt(E.REWRITE_FAILED, why));
+  }
+  engine.log("notice", "CONFIG REWRITE executed with success.");
+  return OK;
 }
 
 const CONFIG_HELP = [

@@ -75,6 +75,19 @@ export interface ConfigParam {
    * value the server works with (`notify-keyspace-events`: `An` is stored, `A` is shown).
    */
   readonly display?: (stored: string) => string;
+  /**
+   * The config-file lines CONFIG REWRITE writes for the stored value, when the type's single
+   * `name value` line is not Valkey's form (`bind` unquoted, `save`, one
+   * `client-output-buffer-limit` line per class). An empty list: the file should not mention
+   * the parameter.
+   */
+  readonly rewrite?: (stored: string, p: ConfigParam) => readonly RewriteLine[];
+}
+
+/** One line CONFIG REWRITE writes; `force`: append it even where the file does not mention the parameter. */
+export interface RewriteLine {
+  readonly line: string;
+  readonly force: boolean;
 }
 
 const INT_MAX = 2147483647n;
@@ -147,6 +160,16 @@ export function formatOutputBufferLimits(limits: readonly (readonly [OutputBuffe
   return limits.map(([c, l]) => `${c} ${l.hard} ${l.soft} ${l.softSeconds}`).join(" ");
 }
 
+/** `bytes` as valkey.conf writes memory: in gb, mb or kb when it is an exact multiple. */
+export function formatConfigMemory(bytes: bigint): string {
+  if (bytes !== 0n) {
+    for (const [unit, size] of [["gb", 1n << 30n], ["mb", 1n << 20n], ["kb", 1n << 10n]] as const) {
+      if (bytes % size === 0n) return `${bytes / size}${unit}`;
+    }
+  }
+  return String(bytes);
+}
+
 // Valkey's memtoull for these limits: digits with an optional unit (b, k, kb, m, mb, g, gb).
 function parseMemoryText(text: string): number | null {
   const m = /^(\d{1,20})([a-zA-Z]*)$/.exec(text);
@@ -176,6 +199,34 @@ function checkOutputBufferLimits(value: string): string | { reason: string } {
 }
 
 /** `save`: Valkey's syntax check, then Kite's refusal of any snapshot schedule (no persistence). */
+// Valkey writes the addresses unquoted, and nothing at all for the default.
+function rewriteBind(stored: string, p: ConfigParam): RewriteLine[] {
+  return stored === p.default ? [] : [{ line: `bind ${stored === "" ? '""' : stored}`, force: true }];
+}
+
+// One line per class that differs from its default (or that the file already has), `slave`
+// named `replica`, sizes in Valkey's units.
+function rewriteOutputBufferLimits(stored: string, p: ConfigParam): RewriteLine[] {
+  const now = parseOutputBufferLimits(stored);
+  const defaults = parseOutputBufferLimits(p.default);
+  if ("reason" in now || "reason" in defaults) return [];
+  return OUTPUT_BUFFER_CLASSES.flatMap((cls) => {
+    const l = now.find(([c]) => c === cls)?.[1];
+    const d = defaults.find(([c]) => c === cls)![1];
+    if (l === undefined) return [];
+    const force = l.hard !== d.hard || l.soft !== d.soft || l.softSeconds !== d.softSeconds;
+    const name = cls === "slave" ? "replica" : cls;
+    const hard = formatConfigMemory(BigInt(l.hard));
+    const soft = formatConfigMemory(BigInt(l.soft));
+    return [{ line: `client-output-buffer-limit ${name} ${hard} ${soft} ${l.softSeconds}`, force }];
+  });
+}
+
+// Always written, so a Valkey reading the file does not fall back to its default snapshots.
+function rewriteSave(stored: string): RewriteLine[] {
+  return [{ line: stored === "" ? 'save ""' : `save ${stored}`, force: true }];
+}
+
 function checkSave(value: string): string | { reason: string } {
   const args = value.split(" ").filter((a) => a.length > 0);
   if (args.length === 0) return "";
@@ -225,7 +276,7 @@ function memory(name: string, def: number, min: bigint, max: bigint, extra: Part
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
   // Network and clients.
   int("port", 6379, 0n, 65535n, { mutable: false }),
-  { name: "bind", type: "string", default: "127.0.0.1", mutable: false, check: checkBind },
+  { name: "bind", type: "string", default: "127.0.0.1", mutable: false, check: checkBind, rewrite: rewriteBind },
   { name: "unixsocket", type: "string", default: "", mutable: false },
   // The HTTP gateway (Kite's own; see src/http/app.ts). -1 leaves it off; 0 picks a free port.
   int("http-port", -1, -1n, 65535n, { mutable: false }),
@@ -250,6 +301,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
     mutable: true,
     check: checkOutputBufferLimits,
+    rewrite: rewriteOutputBufferLimits,
   },
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX),
   memory("proto-max-bulk-len", 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
@@ -326,6 +378,6 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   int("busy-reply-threshold", 5000, 0n, LONG_MAX, { aliases: ["lua-time-limit"] }),
 
   // Persistence (none yet).
-  { name: "save", type: "string", default: "", mutable: true, check: checkSave },
+  { name: "save", type: "string", default: "", mutable: true, check: checkSave, rewrite: rewriteSave },
   bool("appendonly", "no", { check: checkAppendonly }),
 ];

@@ -17,6 +17,7 @@ import { E, fmt, unknownCommand, unknownSubcommand, wrongArity } from "../protoc
 import { Session, type SessionOptions } from "./session.ts";
 import { CommandContext } from "./context.ts";
 import { type ProcessInfo, SYSTEM_PROCESS } from "../runtime/process.ts";
+import { type ConfigFileIO, SYSTEM_FILES } from "../runtime/files.ts";
 import { InstantMetrics } from "../observability/stats.ts";
 import { PubSubHub } from "../pubsub/hub.ts";
 import { KeyspaceNotifier } from "../keyspace/notify.ts";
@@ -108,6 +109,8 @@ export interface EngineOptions {
   processInfo?: ProcessInfo;
   /** Path of the config file the values came from (INFO `config_file`, CONFIG REWRITE). */
   configFile?: string;
+  /** How CONFIG REWRITE reads and replaces that file. Defaults to the real file system. */
+  files?: ConfigFileIO;
 }
 
 // Valkey's verbosity order; a line is logged when its level is at least `loglevel`.
@@ -150,6 +153,8 @@ export class Engine {
   readonly runId: string;
   /** The config file the engine was started from, if any. */
   readonly configFile: string | undefined;
+  /** The file system CONFIG REWRITE uses. */
+  readonly files: ConfigFileIO;
   /** Instantaneous ops/sec and network rates, memory peak (INFO stats/memory). */
   readonly metrics = new InstantMetrics();
   /**
@@ -228,6 +233,7 @@ export class Engine {
     };
     this.process = opts.processInfo ?? SYSTEM_PROCESS;
     this.configFile = opts.configFile;
+    this.files = opts.files ?? SYSTEM_FILES;
     this.syncClock();
     this.config = new Config();
     for (const [k, v] of Object.entries(opts.config ?? {})) {
