@@ -130,12 +130,13 @@ async function main(): Promise<void> {
   // The server closes on SHUTDOWN as on a signal; either way the process exits once it has.
   s.closed.then(() => process.exit(0), () => process.exit(1));
   let stopping = false;
+  // As valkey-server: the signal is logged, then the shutdown SHUTDOWN would do (its log lines,
+  // every client closed), which settles `closed` and so exits.
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`Received ${signal}, shutting down\n`);
-    // Settles `closed`, which exits.
-    void s.close();
+    s.engine.log("warning", `Received ${signal} scheduling shutdown...`);
+    if (s.engine.shutdown() !== "ok") void s.close();
   };
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   process.on("SIGINT", () => shutdown("SIGINT"));

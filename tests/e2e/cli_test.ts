@@ -117,7 +117,10 @@ describe("kite-server process (src/main.ts)", () => {
     } finally {
       assert.equal(await child.stop(), 0);
     }
-    assert.match(child.stdout(), /Received SIGTERM, shutting down/);
+    assert.match(
+      child.stderr(),
+      /warning Received SIGTERM scheduling shutdown\.\.\.\n.*warning User requested shutdown\.\.\.\n(.*\n)*.*warning Kite is now ready to exit, bye bye\.\.\./,
+    );
   });
 
   it("applies a config file's values (maxclients, unixsocket)", async () => {
