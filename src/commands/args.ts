@@ -8,7 +8,8 @@ import { ReplyError } from "../protocol/reply.ts";
 import { E, fmt } from "../protocol/errors.ts";
 import { type LongDouble, parseDouble, parseInt64, parseLongDouble } from "../util/number.ts";
 
-const LLONG_MAX = 9223372036854775807n;
+/** LLONG_MAX, the bound of Valkey's long long arguments. */
+export const LLONG_MAX = 9223372036854775807n;
 
 /** Parses a signed 64-bit integer argument (`ERR value is not an integer or out of range`). */
 export function intArg(s: string, msg: string = E.NOT_INTEGER): number {

@@ -107,8 +107,8 @@ function hello(ctx: CommandContext, argv: readonly string[]): Reply {
     const opt = argv[j]!.toLowerCase();
     if (opt === "auth" && more >= 2) {
       // The credentials never reach MONITOR.
-      ctx.engine.monitor.redact(s, j + 1);
-      ctx.engine.monitor.redact(s, j + 2);
+      ctx.engine.redact(s, j + 1);
+      ctx.engine.redact(s, j + 2);
       user = argv[j + 1]!;
       password = argv[j + 2]!;
       j += 2;
@@ -148,8 +148,8 @@ function hello(ctx: CommandContext, argv: readonly string[]): Reply {
 function auth(ctx: CommandContext, argv: readonly string[]): Reply {
   if (argv.length > 3) return SYNTAX;
   // The password (and user name) never reach MONITOR.
-  ctx.engine.monitor.redact(ctx.session, 1);
-  if (argv.length === 3) ctx.engine.monitor.redact(ctx.session, 2);
+  ctx.engine.redact(ctx.session, 1);
+  if (argv.length === 3) ctx.engine.redact(ctx.session, 2);
   let user = "default";
   let password: string;
   if (argv.length === 2) {

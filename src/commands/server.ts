@@ -33,6 +33,7 @@ import { stringEncoding, type StringValue } from "../types/string.ts";
 import { helpReply } from "./connection.ts";
 import { stopScriptForShutdown } from "../scripting/scripting.ts";
 import { rewriteConfigText } from "../config/rewrite.ts";
+import { LLONG_MAX, rangeLong } from "./args.ts";
 
 // ---------------------------------------------------------------------------------------------
 // INFO, TIME, LASTSAVE
@@ -104,6 +105,55 @@ const CONFIG_HELP = [
 
 function configHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
   return helpReply(argv[0]!, CONFIG_HELP);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLOWLOG
+// ---------------------------------------------------------------------------------------------
+
+function slowlogGet(ctx: CommandContext, argv: readonly string[]): Reply {
+  const log = ctx.engine.slowlog;
+  let count = 10;
+  if (argv.length === 3) {
+    count = rangeLong(argv[2]!, -1n, LLONG_MAX, E.SLOWLOG_COUNT);
+    if (count === -1) count = log.length;
+  }
+  return array(
+    log.newest(count).map((e) =>
+      array([
+        int(e.id),
+        int(e.time),
+        int(e.durationUs),
+        array(e.args.map((a) => bulk(a))),
+        bulk(e.peer),
+        bulk(e.name),
+      ])
+    ),
+  );
+}
+
+function slowlogLen(ctx: CommandContext): Reply {
+  return int(ctx.engine.slowlog.length);
+}
+
+function slowlogReset(ctx: CommandContext): Reply {
+  ctx.engine.slowlog.reset();
+  return OK;
+}
+
+const SLOWLOG_HELP = [
+  "GET [<count>]",
+  "    The newest <count> entries (10 by default, -1 for all), newest first. Each entry holds:",
+  "    its id, the Unix time, the run time in microseconds, the arguments, the client's",
+  "    address and the client's name.",
+  "LEN",
+  "    Number of entries.",
+  "RESET",
+  "    Remove every entry.",
+];
+
+function slowlogHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
+  return helpReply(argv[0]!, SLOWLOG_HELP);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -631,6 +681,31 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     summary: "Stops the server: closes every connection and exits. Kite has no persistence, so nothing is saved.",
+  }),
+  cmd("slowlog", "server", -2, "", "", [], "2.2.12", undefined, {
+    complexity: "Depends on subcommand.",
+    summary: "Reads or clears the log of slow commands.",
+    subcommands: [
+      cmd("get", "server", -2, "admin loading stale", "", [], "2.2.12", slowlogGet, {
+        tips: ["request_policy:all_nodes", "nondeterministic_output"],
+        complexity: "O(N) where N is the number of entries returned",
+        summary: "Returns the newest slow log entries.",
+      }),
+      cmd("len", "server", 2, "admin loading stale", "", [], "2.2.12", slowlogLen, {
+        tips: ["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
+        complexity: "O(1)",
+        summary: "Returns the number of slow log entries.",
+      }),
+      cmd("reset", "server", 2, "admin loading stale", "", [], "2.2.12", slowlogReset, {
+        tips: ALL_NODES,
+        complexity: "O(N) where N is the number of entries in the slowlog",
+        summary: "Removes every slow log entry.",
+      }),
+      cmd("help", "server", 2, "loading stale", "", [], "6.2.0", slowlogHelp, {
+        complexity: "O(1)",
+        summary: "Lists the SLOWLOG subcommands.",
+      }),
+    ],
   }),
   cmd("config", "server", -2, "", "", [], "2.0.0", undefined, {
     complexity: "Depends on subcommand.",

@@ -18,7 +18,8 @@
  *   `availability-zone` (HELLO and INFO report it); `notify-keyspace-events` (published by
  *   `keyspace/notify.ts`); `client-output-buffer-limit` (Valkey's syntax; a CONFIG SET naming
  *   some classes keeps the others, and the `pubsub` and `normal` limits disconnect slow RESP
- *   clients; `replica` is kept for when replication exists); `tracking-table-max-keys`.
+ *   clients; `replica` is kept for when replication exists); `tracking-table-max-keys`;
+ *   `slowlog-log-slower-than` and `slowlog-max-len` (SLOWLOG).
  * - Memory limit and eviction (`src/engine/eviction.ts`): `maxmemory`, `maxmemory-policy`,
  *   `maxmemory-samples`, `maxmemory-eviction-tenacity` (the time one eviction pass may take),
  *   `lazyfree-lazy-eviction` (whether an eviction pass re-reads the heap every 16 keys, as
@@ -35,7 +36,7 @@
  *   anything else fails with a reason instead of being stored and ignored.
  * - Left out because nothing in Kite would act on them (CONFIG GET shows nothing, CONFIG SET
  *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs,
- *   `slowlog-*`, `latency-*`, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
+ *   `latency-*`, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
  *   replication, ACL, `io-threads`, `dynamic-hz`, `activerehashing`, `activedefrag`,
  *   `maxmemory-clients`. Each belongs in this table once the feature that reads it exists.
  * - `busy-reply-threshold` (alias `lua-time-limit`): scripts past it yield to the event loop
@@ -304,6 +305,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     rewrite: rewriteOutputBufferLimits,
   },
   int("tracking-table-max-keys", 1000000, 0n, LONG_MAX),
+  // SLOWLOG (src/engine/slowlog.ts): negative turns it off, 0 logs every command.
+  int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
+  int("slowlog-max-len", 128, 0n, LONG_MAX),
   memory("proto-max-bulk-len", 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
   { name: "requirepass", type: "string", default: "", mutable: true, sensitive: true },
   { name: "availability-zone", type: "string", default: "", mutable: true },

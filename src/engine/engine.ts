@@ -23,7 +23,8 @@ import { PubSubHub } from "../pubsub/hub.ts";
 import { KeyspaceNotifier } from "../keyspace/notify.ts";
 import { WatchTable } from "./watch.ts";
 import { Tracking } from "./tracking.ts";
-import { Monitor } from "./monitor.ts";
+import { Monitor, redactArgs } from "./monitor.ts";
+import { SlowLog, slowLogArgs } from "./slowlog.ts";
 import { ClientPause } from "./pause.ts";
 import { Evictor } from "./eviction.ts";
 import { OutputBufferLimits } from "./connection.ts";
@@ -176,6 +177,8 @@ export class Engine {
   readonly tracking: Tracking;
   /** MONITOR clients. */
   readonly monitor: Monitor;
+  /** SLOWLOG's entries. */
+  readonly slowlog = new SlowLog();
   /** CLIENT PAUSE state and the commands it holds. */
   readonly pause: ClientPause;
   /** Keyspace notifications (`notify-keyspace-events`). */
@@ -204,8 +207,18 @@ export class Engine {
   #wallOffsetMs = 0;
   // Monotonic µs of the last clock read in the current batch, or -1 outside one.
   #batchMark = -1;
-  // Stats of the fast commands run since #batchMark, timed together at the next read.
+  // Stats of the fast commands run since #batchMark, timed together at the next read, with
+  // what the slow log would record of each (null: not loggable).
   readonly #untimed: CommandStats[] = [];
+  readonly #untimedSession: (Session | null)[] = [];
+  readonly #untimedArgv: (readonly string[] | null)[] = [];
+  // Run time of the last command call() timed on its own (a blocked command's, for the slow log).
+  #lastCallUs = 0;
+  // slowlog-log-slower-than and slowlog-max-len, read by every command.
+  #slowUs = 10000;
+  #slowMax = 128;
+  // Argument positions the running commands marked secret (AUTH, HELLO ... AUTH), by session.
+  readonly #redacted = new Map<Session, number[]>();
   #cron: TimerHandle | undefined;
   #closed = false;
   // The session whose command is running (the outermost caller for nested calls); defined
@@ -277,6 +290,13 @@ export class Engine {
     this.config.onChange("hz", () => this.#startCron());
     this.config.onChange("requirepass", (v) => this.#authRequired = v !== "");
     this.config.onChange("loglevel", (v) => this.#logRank = LOG_RANK[v as keyof typeof LOG_RANK]);
+    this.#slowUs = this.config.num("slowlog-log-slower-than");
+    this.#slowMax = this.config.num("slowlog-max-len");
+    this.config.onChange("slowlog-log-slower-than", (v) => this.#slowUs = Number(v));
+    this.config.onChange("slowlog-max-len", (v) => {
+      this.#slowMax = Number(v);
+      this.slowlog.trim(this.#slowMax);
+    });
     this.#execCommand = this.registry.get("exec");
     this.#clientCommand = this.registry.get("client");
     this.outputLimits = new OutputBufferLimits(this.config);
@@ -517,8 +537,13 @@ export class Engine {
         const db = this.dbs[session.db]!;
         const served = cmd;
         // Valkey counts a blocked command once, when it is finally answered (served or timed out).
+        const firstUs = this.#lastCallUs;
         const counted: Deliver = (r) => {
           this.countLateReply(served, r);
+          // Valkey logs a blocked command once it is answered, with its run time (not the wait).
+          if (this.#slowUs >= 0 && this.#slowMax > 0 && firstUs >= this.#slowUs) {
+            this.#logSlow(session, argv, firstUs, false);
+          }
           deliver(r);
         };
         this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
@@ -615,13 +640,53 @@ export class Engine {
     if (this.tracking.pendingBroadcasts) this.tracking.flushBroadcasts();
   }
 
-  /** Shares the time since the last clock read among the fast commands run since then. */
+  /**
+   * Shares the time since the last clock read among the fast commands run since then. The slow
+   * log gets their share too: exact for a command read alone (a client that waits for each
+   * reply), the batch's average for pipelined ones.
+   */
   #settleUntimed(now: number): void {
     const list = this.#untimed;
     const share = (now - this.#batchMark) / list.length;
     for (const st of list) st.usec += share;
+    if (this.#slowUs >= 0 && share >= this.#slowUs) {
+      for (let i = 0; i < list.length; i++) {
+        const s = this.#untimedSession[i];
+        if (s) this.#logSlow(s, this.#untimedArgv[i]!, share, false);
+      }
+    }
     list.length = 0;
+    this.#untimedSession.length = 0;
+    this.#untimedArgv.length = 0;
     this.#batchMark = now;
+  }
+
+  /** Adds a slow log entry for a command that ran `us` µs (`script`: called by a script). */
+  #logSlow(session: Session, argv: readonly string[], us: number, script: boolean): void {
+    this.slowlog.push({
+      time: Math.floor(this.now() / 1000),
+      durationUs: Math.floor(us),
+      args: slowLogArgs(argv),
+      peer: script ? "?:0" : session.addr,
+      name: script ? "" : session.name,
+    }, this.#slowMax);
+  }
+
+  /**
+   * Marks argument `index` of the command `s` is running as secret (Valkey's
+   * `redactClientCommandArgument`): MONITOR and the slow log show it as `(redacted)`.
+   */
+  redact(s: Session, index: number): void {
+    if (this.monitor.count === 0 && this.#slowUs < 0) return;
+    const list = this.#redacted.get(s);
+    if (list === undefined) this.#redacted.set(s, [index]);
+    else list.push(index);
+  }
+
+  #takeRedacted(s: Session): number[] | undefined {
+    const list = this.#redacted.get(s);
+    if (list !== undefined) this.#redacted.delete(s);
+    return list;
   }
 
   /** Re-reads the wall clock (cron does this every tick; tests after moving a fake clock). */
@@ -659,7 +724,10 @@ export class Engine {
     // would otherwise absorb their shares.
     const outer = this.#current;
     const nested = outer !== undefined;
-    const deferred = inBatch && !nested && (cmd.isFast || (st.calls >= 64 && st.usec < st.calls * 2));
+    // With slowlog-log-slower-than 0 every command is logged with its own time: none is deferred.
+    const slowUs = this.#slowUs;
+    const deferred = inBatch && !nested && slowUs !== 0 &&
+      (cmd.isFast || (st.calls >= 64 && st.usec < st.calls * 2));
     let start: number;
     if (!inBatch) {
       start = this.clock.monotonicUs();
@@ -696,13 +764,24 @@ export class Engine {
       }
     }
     if (reply.t !== "blocked") st.calls++;
+    const redacted = this.#redacted.size === 0 ? undefined : this.#takeRedacted(session);
+    const logged = redacted === undefined ? argv : redactArgs(argv, redacted);
+    // Read again: the command may have been CONFIG SET slowlog-log-slower-than.
+    const loggable = this.#slowUs >= 0 && this.#slowMax > 0 && reply.t !== "blocked" &&
+      !cmd.flags.has("skip_slowlog");
     if (deferred) {
+      this.#lastCallUs = 0;
+      this.#untimedSession.push(loggable ? session : null);
+      this.#untimedArgv.push(loggable ? logged : null);
       // Bounded, so a long pipeline still refreshes `now` and never grows this list.
       if (this.#untimed.push(st) >= 128) this.#settleUntimed(this.clock.monotonicUs());
     } else {
       const end = this.clock.monotonicUs();
-      st.usec += end - start;
+      const us = end - start;
+      st.usec += us;
+      this.#lastCallUs = us;
       if (inBatch) this.#batchMark = end;
+      if (loggable && us >= this.#slowUs) this.#logSlow(session, logged, us, ctx.inScript);
     }
     this.stats.totalCommandsProcessed++;
     if (reply.t === "error" && !this.#accounted.has(reply)) {
@@ -711,7 +790,7 @@ export class Engine {
     }
     // Valkey echoes commands to MONITOR after they ran, except administrative ones.
     if (this.monitor.count !== 0 && !cmd.flags.has("admin") && !cmd.flags.has("skip_monitor")) {
-      this.monitor.feed(session, argv, session.db, ctx.inScript);
+      this.monitor.feed(session, logged, session.db, ctx.inScript);
     }
     // Client-side caching remembers what tracking clients read. A read-only script is not a
     // read itself: the commands it calls are (Valkey skips the scripting commands here).

@@ -20,6 +20,11 @@ import type { Session } from "./session.ts";
 
 const REDACTED = "(redacted)";
 
+/** `argv` with the arguments at `positions` replaced by `(redacted)`. */
+export function redactArgs(argv: readonly string[], positions: readonly number[]): string[] {
+  return argv.map((a, i) => positions.includes(i) ? REDACTED : a);
+}
+
 /** Valkey's `sdscatrepr`: a double-quoted, escaped rendering of a byte string. */
 export function reprArg(arg: string): string {
   let out = '"';
@@ -58,8 +63,6 @@ export function reprArg(arg: string): string {
 export class Monitor {
   readonly #engine: Engine;
   readonly #sessions = new Set<Session>();
-  // Argument positions a handler marked secret during the current command.
-  readonly #redacted = new Map<Session, number[]>();
 
   /** @param engine the engine */
   constructor(engine: Engine) {
@@ -86,30 +89,15 @@ export class Monitor {
       this.count = this.#sessions.size;
       this.#engine.regate();
     }
-    // With nobody left, feed() is no longer called: drop every pending redaction.
-    if (this.#sessions.size === 0) this.#redacted.clear();
-    else this.#redacted.delete(s);
-  }
-
-  /**
-   * Marks argument `index` of the command `s` is running as secret (Valkey's
-   * `redactClientCommandArgument`). Free when nobody monitors.
-   */
-  redact(s: Session, index: number): void {
-    if (this.#sessions.size === 0) return;
-    const list = this.#redacted.get(s);
-    if (list === undefined) this.#redacted.set(s, [index]);
-    else list.push(index);
   }
 
   /**
    * Echoes one executed command to every monitor.
+   * @param argv the arguments, secrets already replaced (see {@link redactArgs})
    * @param dbId the database selected after the command
    * @param fromScript the command was called by a script (`[db lua]`)
    */
   feed(s: Session, argv: readonly string[], dbId: number, fromScript = false): void {
-    const redacted = this.#redacted.get(s);
-    if (redacted !== undefined) this.#redacted.delete(s);
     if (this.#sessions.size === 0) return;
     const us = this.#engine.nowUs();
     const sec = Math.floor(us / 1_000_000);
@@ -120,7 +108,7 @@ export class Monitor {
     else who = s.addr;
     let line = `${sec}.${usec} [${dbId} ${who}]`;
     for (let i = 0; i < argv.length; i++) {
-      line += " " + reprArg(redacted !== undefined && redacted.includes(i) ? REDACTED : argv[i]!);
+      line += " " + reprArg(argv[i]!);
     }
     const msg = simple(line);
     const current = this.#engine.currentSession;

@@ -77,6 +77,7 @@ export const E = {
     "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
   CONFIG_FAILED: "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
   NO_CONFIG_FILE: "ERR The server is running without a config file",
+  SLOWLOG_COUNT: "ERR count should be greater than or equal to -1",
   REWRITE_FAILED: "ERR Rewriting config file: %s",
   DEBUG_SUBCOMMAND: "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.",
   NO_SHUTDOWN: "ERR No shutdown in progress.",
