@@ -90,6 +90,7 @@ function resolve(spec: CommandSpec, container: Command | undefined): Command {
     movableKeys: spec.keys.some((k) => !("range" in k.find) || !("index" in k.begin)),
     isProtected: spec.flags.includes("protected"),
     isFast: spec.flags.includes("fast"),
+    skipSlowlog: spec.flags.includes("skip_slowlog"),
     stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
   };
   if (spec.subcommands) {

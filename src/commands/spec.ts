@@ -161,6 +161,8 @@ export interface Command {
   readonly isProtected: boolean;
   /** Has the `fast` flag: O(1) or O(log N), timed per batch rather than one by one. */
   readonly isFast: boolean;
+  /** Has the `skip_slowlog` flag (checked after every command, so precomputed). */
+  readonly skipSlowlog: boolean;
   /** Per-command statistics (INFO commandstats). */
   readonly stats: CommandStats;
 }

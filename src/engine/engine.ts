@@ -767,8 +767,7 @@ export class Engine {
     const redacted = this.#redacted.size === 0 ? undefined : this.#takeRedacted(session);
     const logged = redacted === undefined ? argv : redactArgs(argv, redacted);
     // Read again: the command may have been CONFIG SET slowlog-log-slower-than.
-    const loggable = this.#slowUs >= 0 && this.#slowMax > 0 && reply.t !== "blocked" &&
-      !cmd.flags.has("skip_slowlog");
+    const loggable = this.#slowUs >= 0 && !cmd.skipSlowlog && reply.t !== "blocked" && this.#slowMax > 0;
     if (deferred) {
       this.#lastCallUs = 0;
       this.#untimedSession.push(loggable ? session : null);
