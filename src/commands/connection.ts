@@ -329,6 +329,13 @@ function clientNoTouch(ctx: CommandContext, argv: readonly string[]): Reply {
   return OK;
 }
 
+// Valkey 8's CLIENT CAPA: capabilities it does not know are ignored, so newer clients can
+// announce theirs to older servers.
+function clientCapa(ctx: CommandContext, argv: readonly string[]): Reply {
+  for (let i = 2; i < argv.length; i++) if (argv[i]!.toLowerCase() === "redirect") ctx.session.capaRedirect = true;
+  return OK;
+}
+
 /** Closes another session: its transport flushes pending replies and closes. */
 function killSession(engine: Engine, s: Session): void {
   if (s.kill !== undefined) {
@@ -739,6 +746,10 @@ export const CONNECTION_COMMANDS: readonly CommandSpec[] = [
       cmd("no-evict", "connection", 3, "admin " + SUB, "connection", [], "7.0.0", clientNoEvict, {
         complexity: "O(1)",
         summary: "Exempts the connection from client eviction.",
+      }),
+      cmd("capa", "connection", -3, "noscript loading stale", "connection", [], "8.0.0", clientCapa, {
+        complexity: "O(1)",
+        summary: "Announces client capabilities (redirect).",
       }),
       cmd("no-touch", "connection", 3, "noscript loading stale", "connection", [], "7.2.0", clientNoTouch, {
         complexity: "O(1)",

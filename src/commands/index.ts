@@ -25,6 +25,7 @@ import { MONITOR_COMMANDS } from "./monitor.ts";
 import { SEARCH_COMMANDS } from "./search.ts";
 import { MEMORY_COMMANDS } from "./memory.ts";
 import { MODULE_COMMANDS } from "./module.ts";
+import { CLUSTER_COMMANDS } from "./cluster.ts";
 
 /** The whole command table. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -49,4 +50,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SEARCH_COMMANDS,
   ...MEMORY_COMMANDS,
   ...MODULE_COMMANDS,
+  ...CLUSTER_COMMANDS,
 ];

@@ -107,6 +107,11 @@ function configHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
   return helpReply(argv[0]!, CONFIG_HELP);
 }
 
+// Kite is a primary without replicas (INFO replication says the same): offset 0, no replicas.
+function role(): Reply {
+  return array([bulk("master"), int(0), array([])]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // SLOWLOG
 // ---------------------------------------------------------------------------------------------
@@ -681,6 +686,10 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     summary: "Stops the server: closes every connection and exits. Kite has no persistence, so nothing is saved.",
+  }),
+  cmd("role", "server", 1, "noscript loading stale fast sentinel", "admin dangerous", [], "2.8.12", role, {
+    complexity: "O(1)",
+    summary: "Returns the replication role: a primary, its replication offset and its replicas.",
   }),
   cmd("slowlog", "server", -2, "", "", [], "2.2.12", undefined, {
     complexity: "Depends on subcommand.",

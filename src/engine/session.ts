@@ -61,6 +61,11 @@ export class Session {
   noEvict = false;
   /** CLIENT NO-TOUCH: reads do not refresh LRU/LFU. */
   noTouch = false;
+  /**
+   * CLIENT CAPA redirect: the client follows `-REDIRECT` replies. Only a replica sends them
+   * (to send writes to its primary), so a primary such as Kite records it and nothing more.
+   */
+  capaRedirect = false;
   /** Set by QUIT and CLIENT KILL: the connection closes once pending replies are written. */
   closing = false;
   /**

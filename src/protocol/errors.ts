@@ -78,6 +78,7 @@ export const E = {
   CONFIG_FAILED: "ERR CONFIG SET failed (possibly related to argument '%s') - %s",
   NO_CONFIG_FILE: "ERR The server is running without a config file",
   SLOWLOG_COUNT: "ERR count should be greater than or equal to -1",
+  CLUSTER_DISABLED: "ERR This instance has cluster support disabled",
   REWRITE_FAILED: "ERR Rewriting config file: %s",
   DEBUG_SUBCOMMAND: "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.",
   NO_SHUTDOWN: "ERR No shutdown in progress.",

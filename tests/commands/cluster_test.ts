@@ -1,0 +1,48 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { makeEngine } from "../_helpers/engine.ts";
+
+const DISABLED = { error: "ERR This instance has cluster support disabled" };
+
+describe("cluster commands on a standalone server", () => {
+  it("CLUSTER subcommands answer that cluster support is disabled, as Valkey with cluster-enabled no", () => {
+    const t = makeEngine();
+    assert.deepEqual(t.exec("CLUSTER", "INFO"), DISABLED);
+    assert.deepEqual(t.exec("CLUSTER", "SLOTS"), DISABLED);
+    assert.deepEqual(t.exec("CLUSTER", "KEYSLOT", "foo"), DISABLED);
+    assert.deepEqual(t.exec("CLUSTER", "HELP"), DISABLED);
+    assert.deepEqual(t.exec("CLUSTER", "SLOT-STATS", "SLOTSRANGE", "0", "10"), DISABLED);
+  });
+
+  it("CLUSTER still checks the subcommand and its arity first", () => {
+    const t = makeEngine();
+    assert.deepEqual(t.exec("CLUSTER"), { error: "ERR wrong number of arguments for 'cluster' command" });
+    assert.deepEqual(t.exec("CLUSTER", "NOPE"), { error: "ERR unknown subcommand 'NOPE'. Try CLUSTER HELP." });
+    assert.deepEqual(t.exec("CLUSTER", "KEYSLOT"), {
+      error: "ERR wrong number of arguments for 'cluster|keyslot' command",
+    });
+  });
+
+  it("READONLY, READWRITE and ASKING answer the same", () => {
+    const t = makeEngine();
+    for (const c of ["READONLY", "READWRITE", "ASKING"]) assert.deepEqual(t.exec(c), DISABLED);
+  });
+});
+
+describe("ROLE", () => {
+  it("reports a primary with replication offset 0 and no replicas", () => {
+    assert.deepEqual(makeEngine().exec("ROLE"), ["master", 0, []]);
+  });
+});
+
+describe("CLIENT CAPA", () => {
+  it("accepts the redirect capability and ignores ones it does not know", () => {
+    const t = makeEngine();
+    assert.equal(t.exec("CLIENT", "CAPA", "redirect"), "OK");
+    assert.equal(t.session.capaRedirect, true);
+    const other = t.engine.openSession();
+    assert.equal(t.execOn(other, "CLIENT", "CAPA", "future-thing"), "OK");
+    assert.equal(other.capaRedirect, false);
+    assert.deepEqual(t.exec("CLIENT", "CAPA"), { error: "ERR wrong number of arguments for 'client|capa' command" });
+  });
+});
