@@ -184,9 +184,11 @@ export class Connection implements ConnectionHandler {
     if (this.#closed) return;
     this.session.netIn += bytes.byteLength;
     this.#engine.stats.netInputBytes += bytes.byteLength;
+    this.#engine.stats.readsProcessed++;
     this.#parser.feed(bytes);
     if (this.#parser.buffered > this.#engine.config.num("client-query-buffer-limit")) {
       this.#engine.log("warning", `Closing client ${this.session.id}: query buffer limit reached`);
+      this.#engine.stats.queryBufferLimitDisconnections++;
       this.#close();
       return;
     }
@@ -272,6 +274,7 @@ export class Connection implements ConnectionHandler {
     const bytes = this.#out.take();
     this.session.netOut += bytes.byteLength;
     this.#engine.stats.netOutputBytes += bytes.byteLength;
+    this.#engine.stats.writesProcessed++;
     this.#engine.pauseCommandTime();
     const ok = this.#socket.write(bytes);
     this.#engine.resumeCommandTime();

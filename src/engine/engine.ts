@@ -39,6 +39,13 @@ export interface ServerStats extends KeyspaceStats {
   netOutputBytes: number;
   /** Clients closed by `client-output-buffer-limit` (INFO `client_output_buffer_limit_disconnections`). */
   outputBufferLimitDisconnections: number;
+  /** Socket reads and writes of RESP connections (INFO `total_reads_processed`, `total_writes_processed`). */
+  readsProcessed: number;
+  writesProcessed: number;
+  /** Clients closed by `client-query-buffer-limit` (INFO `client_query_buffer_limit_disconnections`). */
+  queryBufferLimitDisconnections: number;
+  /** Time the active expire cycle ran, in µs (INFO `expire_cycle_cpu_milliseconds`). */
+  expireCycleUs: number;
   /** Error prefix (`ERR`, `WRONGTYPE`) -> count (INFO errorstats). */
   errors: Map<string, number>;
   /** Unix ms of the last CONFIG RESETSTAT or start. */
@@ -152,6 +159,11 @@ export class Engine {
   readonly startupMemory: number;
   /** 40 random hex characters identifying this engine's run (INFO `run_id`). */
   readonly runId: string;
+  /**
+   * The replication id (INFO `master_replid`): a primary draws one at start, as Valkey does,
+   * whether or not a replica ever connects.
+   */
+  readonly replId: string;
   /** The config file the engine was started from, if any. */
   readonly configFile: string | undefined;
   /** The file system CONFIG REWRITE uses. */
@@ -269,6 +281,10 @@ export class Engine {
       netInputBytes: 0,
       netOutputBytes: 0,
       outputBufferLimitDisconnections: 0,
+      readsProcessed: 0,
+      writesProcessed: 0,
+      queryBufferLimitDisconnections: 0,
+      expireCycleUs: 0,
       errors: new Map(),
       resetAt: this.startedAt,
     };
@@ -281,9 +297,8 @@ export class Engine {
     }
     // LRU/LFU bookkeeping on key access follows maxmemory-policy (OBJECT FREQ/IDLETIME).
     bindAccessPolicy(this);
-    let runId = "";
-    for (let i = 0; i < 40; i++) runId += Math.floor(this.random() * 16).toString(16);
-    this.runId = runId;
+    this.runId = this.#hexId();
+    this.replId = this.#hexId();
     this.#authRequired = this.config.get("requirepass") !== "";
     this.#logRank = LOG_RANK[this.config.get("loglevel") as keyof typeof LOG_RANK];
     this.#startCron();
@@ -640,6 +655,12 @@ export class Engine {
     if (this.tracking.pendingBroadcasts) this.tracking.flushBroadcasts();
   }
 
+  #hexId(): string {
+    let id = "";
+    for (let i = 0; i < 40; i++) id += Math.floor(this.random() * 16).toString(16);
+    return id;
+  }
+
   /**
    * Shares the time since the last clock read among the fast commands run since then. The slow
    * log gets their share too: exact for a command read alone (a client that waits for each
@@ -911,6 +932,7 @@ export class Engine {
         }
       }
     }
+    this.stats.expireCycleUs += this.clock.monotonicUs() - start;
     // Valkey reports a running average of the stale-key ratio seen by the cycle.
     const perc = sampled > 0 ? expired / sampled : 0;
     this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;

@@ -101,20 +101,58 @@ function section(engine: Engine, name: Section, now: number): string {
     case "memory":
       return memorySection(engine);
     case "persistence":
+      // Valkey's fields for a server that has never saved, forked or loaded: Kite writes no
+      // RDB or AOF yet, so nothing is in progress, nothing failed and every count is 0.
       return lines("Persistence", [
         ["loading", 0],
         ["async_loading", 0],
+        ["current_cow_peak", 0],
+        ["current_cow_size", 0],
+        ["current_cow_size_age", 0],
+        ["current_fork_perc", "0.00"],
+        ["current_save_keys_processed", 0],
+        ["current_save_keys_total", 0],
         ["rdb_changes_since_last_save", engine.dirty],
         ["rdb_bgsave_in_progress", 0],
         ["rdb_last_save_time", engine.lastSave],
+        ["rdb_last_bgsave_status", "ok"],
+        ["rdb_last_bgsave_time_sec", -1],
+        ["rdb_current_bgsave_time_sec", -1],
+        ["rdb_saves", 0],
+        ["rdb_last_cow_size", 0],
+        ["rdb_last_load_keys_expired", 0],
+        ["rdb_last_load_keys_loaded", 0],
         ["aof_enabled", engine.config.bool("appendonly") ? 1 : 0],
         ["aof_rewrite_in_progress", 0],
+        ["aof_rewrite_scheduled", 0],
+        ["aof_last_rewrite_time_sec", -1],
+        ["aof_current_rewrite_time_sec", -1],
+        ["aof_last_bgrewrite_status", "ok"],
+        ["aof_rewrites", 0],
+        ["aof_rewrites_consecutive_failures", 0],
+        ["aof_last_write_status", "ok"],
+        ["aof_last_cow_size", 0],
+        ["module_fork_in_progress", 0],
+        ["module_fork_last_cow_size", 0],
       ]);
     case "stats":
       return statsSection(engine);
     case "replication":
-      // Kite is always a primary without replicas until replication exists.
-      return lines("Replication", [["role", "master"], ["connected_slaves", 0]]);
+      // Kite is always a primary without replicas until replication exists: its replication
+      // stream never started (offset 0, no backlog), as on a Valkey primary nobody replicates.
+      return lines("Replication", [
+        ["role", "master"],
+        ["connected_slaves", 0],
+        ["master_failover_state", "no-failover"],
+        ["master_replid", engine.replId],
+        ["master_replid2", "0".repeat(40)],
+        ["master_repl_offset", 0],
+        ["second_repl_offset", -1],
+        ["repl_backlog_active", 0],
+        ["repl_backlog_size", 1048576],
+        ["repl_backlog_first_byte_offset", 0],
+        ["repl_backlog_histlen", 0],
+      ]);
     case "cpu": {
       const cpu = engine.process.cpu();
       // Kite forks no children, so their CPU time is truly zero.
@@ -273,13 +311,24 @@ function statsSection(engine: Engine): string {
     ["instantaneous_ops_per_sec", m.ops.value],
     ["total_net_input_bytes", s.netInputBytes],
     ["total_net_output_bytes", s.netOutputBytes],
+    // No replication stream, fork, defragmentation, MIGRATE or RESTORE exists yet: their
+    // counters are Valkey's for a server that never did any.
+    ["total_net_repl_input_bytes", 0],
+    ["total_net_repl_output_bytes", 0],
     ["instantaneous_input_kbps", (m.netIn.value / 1024).toFixed(2)],
     ["instantaneous_output_kbps", (m.netOut.value / 1024).toFixed(2)],
+    ["instantaneous_input_repl_kbps", "0.00"],
+    ["instantaneous_output_repl_kbps", "0.00"],
     ["rejected_connections", s.rejectedConnections],
+    ["sync_full", 0],
+    ["sync_partial_ok", 0],
+    ["sync_partial_err", 0],
     ["expired_keys", s.expiredKeys],
     ["expired_stale_perc", (s.expiredStalePerc * 100).toFixed(2)],
     ["expired_time_cap_reached_count", s.expiredTimeCapReachedCount],
+    ["expire_cycle_cpu_milliseconds", Math.floor(s.expireCycleUs / 1000)],
     ["evicted_keys", engine.eviction.evictedKeys],
+    ["evicted_clients", 0],
     ["total_eviction_exceeded_time", exceeded.total],
     ["current_eviction_exceeded_time", exceeded.current],
     ["keyspace_hits", s.keyspaceHits],
@@ -287,10 +336,27 @@ function statsSection(engine: Engine): string {
     ["pubsub_channels", engine.pubsub.channelCount],
     ["pubsub_patterns", engine.pubsub.patternCount],
     ["pubsubshard_channels", engine.pubsub.shardChannelCount],
+    ["latest_fork_usec", 0],
+    ["total_forks", 0],
+    ["migrate_cached_sockets", 0],
+    ["slave_expires_tracked_keys", 0],
+    ["active_defrag_hits", 0],
+    ["active_defrag_misses", 0],
+    ["active_defrag_key_hits", 0],
+    ["active_defrag_key_misses", 0],
+    ["total_active_defrag_time", 0],
+    ["current_active_defrag_time", 0],
     ["tracking_total_keys", engine.tracking.totalKeys],
     ["tracking_total_items", engine.tracking.totalItems],
     ["tracking_total_prefixes", engine.tracking.totalPrefixes],
+    ["unexpected_error_replies", 0],
     ["total_error_replies", s.totalErrorReplies],
+    ["dump_payload_sanitizations", 0],
+    ["total_reads_processed", s.readsProcessed],
+    ["total_writes_processed", s.writesProcessed],
+    ["io_threaded_reads_processed", 0],
+    ["io_threaded_writes_processed", 0],
+    ["client_query_buffer_limit_disconnections", s.queryBufferLimitDisconnections],
     ["client_output_buffer_limit_disconnections", s.outputBufferLimitDisconnections],
   ]);
 }
@@ -354,6 +420,10 @@ export function resetServerStats(engine: Engine): void {
   s.netInputBytes = 0;
   s.netOutputBytes = 0;
   s.outputBufferLimitDisconnections = 0;
+  s.readsProcessed = 0;
+  s.queryBufferLimitDisconnections = 0;
+  s.writesProcessed = 0;
+  s.expireCycleUs = 0;
   s.keyspaceHits = 0;
   s.keyspaceMisses = 0;
   s.expiredKeys = 0;

@@ -242,9 +242,16 @@ describe("INFO", () => {
     assert.equal(p.get("rdb_changes_since_last_save"), "1");
     assert.equal(p.get("rdb_last_save_time"), String(t.exec("LASTSAVE")));
     assert.equal(p.get("aof_enabled"), "0");
+    assert.equal(p.get("rdb_last_bgsave_status"), "ok");
+    assert.equal(p.get("rdb_saves"), "0");
+    assert.equal(p.get("aof_last_write_status"), "ok");
     const r = info(t, "replication").get("Replication")!;
     assert.equal(r.get("role"), "master");
     assert.equal(r.get("connected_slaves"), "0");
+    assert.match(r.get("master_replid")!, /^[0-9a-f]{40}$/);
+    assert.notEqual(r.get("master_replid"), info(t, "server").get("Server")!.get("run_id"));
+    assert.equal(r.get("master_repl_offset"), "0");
+    assert.equal(r.get("repl_backlog_active"), "0");
   });
   it("reports CPU time from the process as seconds with six decimals", () => {
     const t = engineWithProcess();

@@ -153,6 +153,10 @@ describe("Query buffer limit", () => {
     });
     await withClient(server.port, async (c) => {
       assert.equal(await c.plain("PING"), "PONG");
+      const stats = String(await c.plain("INFO", "stats"));
+      assert.match(stats, /\r\nclient_query_buffer_limit_disconnections:1\r\n/);
+      assert.match(stats, /\r\ntotal_reads_processed:[1-9]\d*\r\n/);
+      assert.match(stats, /\r\ntotal_writes_processed:[1-9]\d*\r\n/);
     });
   });
 });
