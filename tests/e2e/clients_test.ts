@@ -246,3 +246,40 @@ describe("node-redis RESP3 replies", () => {
     }
   });
 });
+
+describe("server introspection through the clients' own methods", () => {
+  let server: Server;
+  before(async () => {
+    server = await startKite({ "slowlog-log-slower-than": "0" });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it("node-redis decodes ROLE as a primary and surfaces CONFIG REWRITE's error", async () => {
+    const c = createClient({ socket: { port: server.port, host: "127.0.0.1", reconnectStrategy: false } });
+    await c.connect();
+    try {
+      assert.deepEqual(await c.role(), { role: "master", replicationOffest: 0, replicas: [] });
+      await assert.rejects(c.configRewrite(), /The server is running without a config file/);
+    } finally {
+      c.destroy();
+    }
+  });
+
+  it("ioredis reads SLOWLOG entries and the ROLE reply", async () => {
+    const r = new IoRedis({ port: server.port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null });
+    await r.connect();
+    try {
+      await r.client("SETNAME", "io");
+      await r.set("slow:k", "v");
+      const entries = await r.slowlog("GET", 2) as [number, number, number, string[], string, string][];
+      assert.deepEqual(entries[0]!.slice(3), [["set", "slow:k", "v"], entries[0]![4], "io"]);
+      assert.match(entries[0]![4], /^127\.0\.0\.1:\d+$/);
+      assert.ok(entries[0]![0] > entries[1]![0]);
+      assert.deepEqual(await r.role(), ["master", 0, []]);
+    } finally {
+      r.disconnect();
+    }
+  });
+});
