@@ -91,7 +91,7 @@ function resolve(spec: CommandSpec, container: Command | undefined): Command {
     isProtected: spec.flags.includes("protected"),
     isFast: spec.flags.includes("fast"),
     skipSlowlog: spec.flags.includes("skip_slowlog"),
-    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 },
+    stats: { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0, histogram: undefined },
   };
   if (spec.subcommands) {
     const subs = new Map<string, Command>();

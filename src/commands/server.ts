@@ -113,6 +113,141 @@ function role(): Reply {
 }
 
 // ---------------------------------------------------------------------------------------------
+// LATENCY
+// ---------------------------------------------------------------------------------------------
+
+function latencyLatest(ctx: CommandContext): Reply {
+  return array(ctx.engine.latency.latest().map(([e, t, last, max]) => array([bulk(e), int(t), int(last), int(max)])));
+}
+
+function latencyHistory(ctx: CommandContext, argv: readonly string[]): Reply {
+  return array(ctx.engine.latency.history(argv[2]!).map(([t, ms]) => array([int(t), int(ms)])));
+}
+
+function latencyReset(ctx: CommandContext, argv: readonly string[]): Reply {
+  return int(ctx.engine.latency.reset(argv.slice(2)));
+}
+
+// The samples of one event as a column chart, newest on the right: Kite's own rendering of
+// what Valkey draws (a text for people, which no client parses).
+function latencyGraph(ctx: CommandContext, argv: readonly string[]): Reply {
+  const event = argv[2]!;
+  const samples = ctx.engine.latency.history(event).slice(-60);
+  if (samples.length === 0) return error(fmt(E.LATENCY_NO_SAMPLES, event));
+  const values = samples.map(([, ms]) => ms);
+  const hi = Math.max(...values);
+  const lo = Math.min(...values);
+  const now = Math.floor(ctx.now / 1000);
+  const rows: string[] = [
+    `${event} - high ${hi} ms, low ${lo} ms (all time high ${ctx.engine.latency.max(event)} ms)`,
+    "-".repeat(80),
+  ];
+  const height = 8;
+  for (let r = height; r >= 1; r--) {
+    rows.push(values.map((v) => (hi === 0 ? 0 : Math.ceil((v / hi) * height)) >= r ? "#" : " ").join(""));
+  }
+  rows.push(samples.map(([t]) => String(Math.min(9, Math.floor((now - t) / 60)))).join(""));
+  rows.push("(each column is one second with a spike; the last row is its age in minutes, 9 for older)");
+  return verbatim(rows.join("\n") + "\n", "txt");
+}
+
+// A report in Kite's words: each event's spikes, then what usually causes them.
+function latencyDoctor(ctx: CommandContext): Reply {
+  const engine = ctx.engine;
+  const mon = engine.latency;
+  const events = mon.events();
+  const threshold = engine.config.num("latency-monitor-threshold");
+  if (events.length === 0) {
+    const text = threshold === 0
+      ? "Latency monitoring is off. Turn it on with CONFIG SET latency-monitor-threshold <milliseconds>.\n"
+      : `No event took ${threshold} ms or more since the latency monitor was turned on or reset.\n`;
+    return verbatim(text, "txt");
+  }
+  const now = Math.floor(ctx.now / 1000);
+  const out: string[] = ["Latency spikes were recorded on this Kite server.", ""];
+  const advice = new Set<string>();
+  events.forEach((e, i) => {
+    const h = mon.history(e);
+    const values = h.map(([, ms]) => ms);
+    const avg = Math.floor(values.reduce((a, b) => a + b, 0) / values.length);
+    const mad = Math.floor(values.reduce((a, v) => a + Math.abs(v - avg), 0) / values.length);
+    const period = Math.max(1, now - Math.min(...h.map(([t]) => t)));
+    out.push(
+      `${i + 1}. ${e}: ${values.length} spikes, average ${avg} ms (mean deviation ${mad} ms), one every ` +
+        `${(period / values.length).toFixed(2)} s; worst ever ${mon.max(e)} ms.`,
+    );
+    if (e === "command") {
+      advice.add(
+        "- SLOWLOG GET names the slow commands; large values and O(N) commands on big keys are the usual cause.",
+      );
+      if (engine.config.num("slowlog-log-slower-than") < 0) {
+        advice.add(`- The slow log is off: CONFIG SET slowlog-log-slower-than ${threshold * 1000} turns it on.`);
+      } else if (engine.config.num("slowlog-log-slower-than") > threshold * 1000) {
+        advice.add(
+          `- The slow log only keeps commands slower than the latency threshold: CONFIG SET slowlog-log-slower-than ` +
+            `${threshold * 1000} aligns them.`,
+        );
+      }
+    } else if (e === "fast-command") {
+      advice.add(
+        "- Commands that are always quick were slow: the process was paused, by the runtime's garbage collector or " +
+          "by a busy host.",
+      );
+    } else if (e === "expire-cycle") {
+      advice.add("- Many keys expired at once: spread their TTLs, or raise hz so each expiry cycle does less.");
+    }
+  });
+  if (advice.size > 0) out.push("", "What to look at:", ...advice);
+  return verbatim(out.join("\n") + "\n", "txt");
+}
+
+function latencyHistogram(ctx: CommandContext, argv: readonly string[]): Reply {
+  const cmds: Command[] = [];
+  if (argv.length === 2) {
+    cmds.push(...ctx.engine.registry.flat());
+  } else {
+    for (const name of argv.slice(2)) {
+      const c = lookupByFullName(ctx.engine, name);
+      if (c === undefined) continue;
+      cmds.push(c);
+      if (c.subcommands) cmds.push(...c.subcommands.values());
+    }
+  }
+  const pairs: [Reply, Reply][] = [];
+  for (const c of cmds) {
+    const h = c.stats.histogram;
+    if (h === undefined || h.total === 0) continue;
+    pairs.push([
+      bulk(c.fullName),
+      map([
+        [bulk("calls"), int(h.total)],
+        [bulk("histogram_usec"), map(h.cumulative().map(([us, n]) => [int(us), int(n)] as const))],
+      ]),
+    ]);
+  }
+  return map(pairs);
+}
+
+const LATENCY_HELP = [
+  "DOCTOR",
+  "    A report on the latency events recorded, and their usual causes.",
+  "GRAPH <event>",
+  "    The samples of one event as a text chart.",
+  "HISTORY <event>",
+  "    The samples of one event: [time, milliseconds] pairs, oldest first.",
+  "LATEST",
+  "    Each event's latest sample and its all-time maximum.",
+  "RESET [<event> ...]",
+  "    Forget the samples of the given events (all events by default).",
+  "HISTOGRAM [<command> ...]",
+  "    The cumulative distribution of each command's run times (all commands by default).",
+];
+
+function latencyHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
+  return helpReply(argv[0]!, LATENCY_HELP);
+}
+
+// ---------------------------------------------------------------------------------------------
 // SLOWLOG
 // ---------------------------------------------------------------------------------------------
 
@@ -657,6 +792,7 @@ function shutdown(ctx: CommandContext, argv: readonly string[]): Reply | Blocked
 
 const CMD_SUB = "loading stale sentinel";
 const ADMIN_SUB = "admin noscript loading stale";
+const LATENCY_TIPS = ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"];
 const SHUTDOWN_FLAGS = "admin noscript loading stale no_multi sentinel allow_busy";
 const ALL_NODES = ["request_policy:all_nodes", "response_policy:all_succeeded"];
 
@@ -690,6 +826,46 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
   cmd("role", "server", 1, "noscript loading stale fast sentinel", "admin dangerous", [], "2.8.12", role, {
     complexity: "O(1)",
     summary: "Returns the replication role: a primary, its replication offset and its replicas.",
+  }),
+  cmd("latency", "server", -2, "", "", [], "2.8.13", undefined, {
+    complexity: "Depends on subcommand.",
+    summary: "Reports latency spikes and per-command run time distributions.",
+    subcommands: [
+      cmd("doctor", "server", 2, "admin noscript loading stale", "", [], "2.8.13", latencyDoctor, {
+        tips: LATENCY_TIPS,
+        complexity: "O(1)",
+        summary: "Returns a report on the latency events recorded.",
+      }),
+      cmd("graph", "server", 3, "admin noscript loading stale", "", [], "2.8.13", latencyGraph, {
+        tips: LATENCY_TIPS,
+        complexity: "O(1)",
+        summary: "Draws the samples of one latency event.",
+      }),
+      cmd("help", "server", 2, "loading stale", "", [], "2.8.13", latencyHelp, {
+        complexity: "O(1)",
+        summary: "Lists the LATENCY subcommands.",
+      }),
+      cmd("histogram", "server", -2, "admin noscript loading stale", "", [], "7.0.0", latencyHistogram, {
+        tips: LATENCY_TIPS,
+        complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+        summary: "Returns the cumulative distribution of commands' run times.",
+      }),
+      cmd("history", "server", 3, "admin noscript loading stale", "", [], "2.8.13", latencyHistory, {
+        tips: LATENCY_TIPS,
+        complexity: "O(1)",
+        summary: "Returns the samples of one latency event.",
+      }),
+      cmd("latest", "server", 2, "admin noscript loading stale", "", [], "2.8.13", latencyLatest, {
+        tips: LATENCY_TIPS,
+        complexity: "O(1)",
+        summary: "Returns each latency event's latest sample.",
+      }),
+      cmd("reset", "server", -2, "admin noscript loading stale", "", [], "2.8.13", latencyReset, {
+        tips: ["request_policy:all_nodes", "response_policy:agg_sum"],
+        complexity: "O(1)",
+        summary: "Forgets the samples of latency events.",
+      }),
+    ],
   }),
   cmd("slowlog", "server", -2, "", "", [], "2.2.12", undefined, {
     complexity: "Depends on subcommand.",

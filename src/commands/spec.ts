@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { LatencyHistogram } from "../engine/latency.ts";
 import type { Reply } from "../protocol/reply.ts";
 import type { CommandContext } from "../engine/context.ts";
 
@@ -173,6 +174,8 @@ export interface CommandStats {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Run times (LATENCY HISTOGRAM, INFO latencystats); made on the first call timed. */
+  histogram: LatencyHistogram | undefined;
 }
 
 /**

@@ -19,7 +19,8 @@
  *   `keyspace/notify.ts`); `client-output-buffer-limit` (Valkey's syntax; a CONFIG SET naming
  *   some classes keeps the others, and the `pubsub` and `normal` limits disconnect slow RESP
  *   clients; `replica` is kept for when replication exists); `tracking-table-max-keys`;
- *   `slowlog-log-slower-than` and `slowlog-max-len` (SLOWLOG).
+ *   `slowlog-log-slower-than` and `slowlog-max-len` (SLOWLOG); `latency-monitor-threshold`,
+ *   `latency-tracking` and `latency-tracking-info-percentiles` (LATENCY, INFO latencystats).
  * - Memory limit and eviction (`src/engine/eviction.ts`): `maxmemory`, `maxmemory-policy`,
  *   `maxmemory-samples`, `maxmemory-eviction-tenacity` (the time one eviction pass may take),
  *   `lazyfree-lazy-eviction` (whether an eviction pass re-reads the heap every 16 keys, as
@@ -35,8 +36,7 @@
  * - Persistence: Kite does not persist yet. `save` accepts only "" and `appendonly` only `no`;
  *   anything else fails with a reason instead of being stored and ignored.
  * - Left out because nothing in Kite would act on them (CONFIG GET shows nothing, CONFIG SET
- *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs,
- *   `latency-*`, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
+ *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
  *   replication, ACL, `io-threads`, `dynamic-hz`, `activerehashing`, `activedefrag`,
  *   `maxmemory-clients`. Each belongs in this table once the feature that reads it exists.
  * - `busy-reply-threshold` (alias `lua-time-limit`): scripts past it yield to the event loop
@@ -200,6 +200,26 @@ function checkOutputBufferLimits(value: string): string | { reason: string } {
 }
 
 /** `save`: Valkey's syntax check, then Kite's refusal of any snapshot schedule (no persistence). */
+/** A percentile as Valkey prints it: `%f` without trailing zeros (`99.9`, `50`). */
+export function formatPercentile(p: number): string {
+  return p.toFixed(6).replace(/\.?0+$/, "");
+}
+
+// Space-separated percentiles (C strtod syntax), each within [0, 100]; "" for none.
+function checkPercentiles(value: string): string | { reason: string } {
+  const parts = value.split(" ").filter((a) => a.length > 0);
+  const out: string[] = [];
+  for (const a of parts) {
+    const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(a) ? Number(a) : NaN;
+    if (Number.isNaN(n)) return { reason: "Invalid latency-tracking-info-percentiles parameters" };
+    if (n < 0 || n > 100) {
+      return { reason: "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]" };
+    }
+    out.push(formatPercentile(n));
+  }
+  return out.join(" ");
+}
+
 // Valkey writes the addresses unquoted, and nothing at all for the default.
 function rewriteBind(stored: string, p: ConfigParam): RewriteLine[] {
   return stored === p.default ? [] : [{ line: `bind ${stored === "" ? '""' : stored}`, force: true }];
@@ -308,6 +328,19 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   // SLOWLOG (src/engine/slowlog.ts): negative turns it off, 0 logs every command.
   int("slowlog-log-slower-than", 10000, -1n, LONG_MAX),
   int("slowlog-max-len", 128, 0n, LONG_MAX),
+  // LATENCY (src/engine/latency.ts): events of at least this many ms (0: off); per-command
+  // histograms and the percentiles INFO latencystats prints.
+  int("latency-monitor-threshold", 0, 0n, LONG_MAX),
+  bool("latency-tracking", "yes"),
+  {
+    name: "latency-tracking-info-percentiles",
+    type: "string",
+    default: "50 99 99.9",
+    mutable: true,
+    check: checkPercentiles,
+    // Always written, unquoted ("" for none), as Valkey does.
+    rewrite: (stored) => [{ line: `latency-tracking-info-percentiles ${stored === "" ? '""' : stored}`, force: true }],
+  },
   memory("proto-max-bulk-len", 512 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
   { name: "requirepass", type: "string", default: "", mutable: true, sensitive: true },
   { name: "availability-zone", type: "string", default: "", mutable: true },

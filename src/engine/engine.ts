@@ -7,7 +7,7 @@
  */
 import { bindAccessPolicy, Db, type KeyspaceStats, newKeyspaceStats } from "../keyspace/db.ts";
 import { Registry } from "../commands/registry.ts";
-import type { Blocked, Command, CommandFlag, CommandSpec, CommandStats } from "../commands/spec.ts";
+import type { Blocked, Command, CommandFlag, CommandSpec } from "../commands/spec.ts";
 import { BlockingManager, type Deliver } from "./blocking.ts";
 import { ALL_COMMANDS } from "../commands/index.ts";
 import { Config } from "../config/config.ts";
@@ -25,6 +25,7 @@ import { WatchTable } from "./watch.ts";
 import { Tracking } from "./tracking.ts";
 import { Monitor, redactArgs } from "./monitor.ts";
 import { SlowLog, slowLogArgs } from "./slowlog.ts";
+import { LatencyHistogram, LatencyMonitor } from "./latency.ts";
 import { ClientPause } from "./pause.ts";
 import { Evictor } from "./eviction.ts";
 import { OutputBufferLimits } from "./connection.ts";
@@ -191,6 +192,8 @@ export class Engine {
   readonly monitor: Monitor;
   /** SLOWLOG's entries. */
   readonly slowlog = new SlowLog();
+  /** The latency monitor's events (LATENCY). */
+  readonly latency = new LatencyMonitor();
   /** CLIENT PAUSE state and the commands it holds. */
   readonly pause: ClientPause;
   /** Keyspace notifications (`notify-keyspace-events`). */
@@ -221,14 +224,17 @@ export class Engine {
   #batchMark = -1;
   // Stats of the fast commands run since #batchMark, timed together at the next read, with
   // what the slow log would record of each (null: not loggable).
-  readonly #untimed: CommandStats[] = [];
+  readonly #untimed: Command[] = [];
   readonly #untimedSession: (Session | null)[] = [];
   readonly #untimedArgv: (readonly string[] | null)[] = [];
   // Run time of the last command call() timed on its own (a blocked command's, for the slow log).
   #lastCallUs = 0;
-  // slowlog-log-slower-than and slowlog-max-len, read by every command.
+  // slowlog-log-slower-than, slowlog-max-len, latency-monitor-threshold and latency-tracking,
+  // read by every command.
   #slowUs = 10000;
   #slowMax = 128;
+  #latencyMs = 0;
+  #tracking = true;
   // Argument positions the running commands marked secret (AUTH, HELLO ... AUTH), by session.
   readonly #redacted = new Map<Session, number[]>();
   #cron: TimerHandle | undefined;
@@ -308,6 +314,10 @@ export class Engine {
     this.#slowUs = this.config.num("slowlog-log-slower-than");
     this.#slowMax = this.config.num("slowlog-max-len");
     this.config.onChange("slowlog-log-slower-than", (v) => this.#slowUs = Number(v));
+    this.#latencyMs = this.config.num("latency-monitor-threshold");
+    this.#tracking = this.config.bool("latency-tracking");
+    this.config.onChange("latency-monitor-threshold", (v) => this.#latencyMs = Number(v));
+    this.config.onChange("latency-tracking", (v) => this.#tracking = v === "yes");
     this.config.onChange("slowlog-max-len", (v) => {
       this.#slowMax = Number(v);
       this.slowlog.trim(this.#slowMax);
@@ -559,6 +569,7 @@ export class Engine {
           if (this.#slowUs >= 0 && this.#slowMax > 0 && firstUs >= this.#slowUs) {
             this.#logSlow(session, argv, firstUs, false);
           }
+          this.#observe(served, firstUs);
           deliver(r);
         };
         this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
@@ -669,7 +680,10 @@ export class Engine {
   #settleUntimed(now: number): void {
     const list = this.#untimed;
     const share = (now - this.#batchMark) / list.length;
-    for (const st of list) st.usec += share;
+    for (const c of list) {
+      c.stats.usec += share;
+      this.#observe(c, share);
+    }
     if (this.#slowUs >= 0 && share >= this.#slowUs) {
       for (let i = 0; i < list.length; i++) {
         const s = this.#untimedSession[i];
@@ -680,6 +694,18 @@ export class Engine {
     this.#untimedSession.length = 0;
     this.#untimedArgv.length = 0;
     this.#batchMark = now;
+  }
+
+  /**
+   * Records a command's run time of `us` µs in its latency histogram (`latency-tracking`) and,
+   * at `latency-monitor-threshold` ms or more, as a latency event.
+   */
+  #observe(cmd: Command, us: number): void {
+    if (this.#tracking) (cmd.stats.histogram ??= new LatencyHistogram()).record(us * 1000);
+    const ms = Math.floor(us / 1000);
+    if (this.#latencyMs > 0 && ms >= this.#latencyMs) {
+      this.latency.add(cmd.isFast ? "fast-command" : "command", ms, Math.floor(this.now() / 1000));
+    }
   }
 
   /** Adds a slow log entry for a command that ran `us` µs (`script`: called by a script). */
@@ -794,12 +820,14 @@ export class Engine {
       this.#untimedSession.push(loggable ? session : null);
       this.#untimedArgv.push(loggable ? logged : null);
       // Bounded, so a long pipeline still refreshes `now` and never grows this list.
-      if (this.#untimed.push(st) >= 128) this.#settleUntimed(this.clock.monotonicUs());
+      if (this.#untimed.push(cmd) >= 128) this.#settleUntimed(this.clock.monotonicUs());
     } else {
       const end = this.clock.monotonicUs();
       const us = end - start;
       st.usec += us;
       this.#lastCallUs = us;
+      // A blocked command is observed once it is answered.
+      if (reply.t !== "blocked") this.#observe(cmd, us);
       if (inBatch) this.#batchMark = end;
       if (loggable && us >= this.#slowUs) this.#logSlow(session, logged, us, ctx.inScript);
     }
@@ -932,7 +960,11 @@ export class Engine {
         }
       }
     }
-    this.stats.expireCycleUs += this.clock.monotonicUs() - start;
+    const tookUs = this.clock.monotonicUs() - start;
+    this.stats.expireCycleUs += tookUs;
+    if (this.#latencyMs > 0 && tookUs >= this.#latencyMs * 1000) {
+      this.latency.add("expire-cycle", Math.floor(tookUs / 1000), Math.floor(this.now() / 1000));
+    }
     // Valkey reports a running average of the stale-key ratio seen by the cycle.
     const perc = sampled > 0 ? expired / sampled : 0;
     this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatPercentile } from "../config/table.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { Command } from "../commands/spec.ts";
 import { KITE_VERSION, REDIS_COMPAT_VERSION, VALKEY_VERSION } from "./version.ts";
@@ -54,6 +55,7 @@ const ALL_SECTIONS = [
   "module_list",
   "commandstats",
   "errorstats",
+  "latencystats",
   "cluster",
   "keyspace",
 ] as const;
@@ -167,6 +169,8 @@ function section(engine: Engine, name: Section, now: number): string {
       return "# Modules\r\n" + moduleInfoLines();
     case "commandstats":
       return commandStats(engine);
+    case "latencystats":
+      return latencyStats(engine);
     case "errorstats": {
       const codes = [...engine.stats.errors.keys()].sort();
       return lines("Errorstats", codes.map((c) => [`errorstat_${safe(c)}`, `count=${engine.stats.errors.get(c)}`]));
@@ -380,6 +384,20 @@ function commandStats(engine: Engine): string {
   return lines("Commandstats", fields);
 }
 
+// Per-command percentiles of the latency histograms, in µs with three decimals, for the
+// percentiles `latency-tracking-info-percentiles` lists (none: an empty value, as Valkey prints).
+function latencyStats(engine: Engine): string {
+  const ps = engine.config.get("latency-tracking-info-percentiles").split(" ").filter((p) => p !== "").map(Number);
+  const fields: Field[] = [];
+  for (const c of engine.registry.flat()) {
+    const h = c.stats.histogram;
+    if (h === undefined || h.total === 0) continue;
+    const value = ps.map((p) => `p${formatPercentile(p)}=${(h.valueAtPercentile(p) / 1000).toFixed(3)}`).join(",");
+    fields.push([`latency_percentiles_usec_${safe(c.fullName)}`, value]);
+  }
+  return lines("Latencystats", fields);
+}
+
 // Past this many volatile keys the average TTL is estimated from the first ones reached, so
 // INFO stays cheap on huge databases (Valkey's avg_ttl is a sampled estimate too).
 const AVG_TTL_SAMPLE = 10_000;
@@ -435,6 +453,7 @@ export function resetServerStats(engine: Engine): void {
   for (const c of engine.registry.flat()) {
     c.stats.calls = 0;
     c.stats.usec = 0;
+    c.stats.histogram = undefined;
     c.stats.rejectedCalls = 0;
     c.stats.failedCalls = 0;
   }

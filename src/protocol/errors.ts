@@ -79,6 +79,7 @@ export const E = {
   NO_CONFIG_FILE: "ERR The server is running without a config file",
   SLOWLOG_COUNT: "ERR count should be greater than or equal to -1",
   CLUSTER_DISABLED: "ERR This instance has cluster support disabled",
+  LATENCY_NO_SAMPLES: "ERR No samples available for event '%s'",
   REWRITE_FAILED: "ERR Rewriting config file: %s",
   DEBUG_SUBCOMMAND: "ERR unknown subcommand or wrong number of arguments for '%s'. Try DEBUG HELP.",
   NO_SHUTDOWN: "ERR No shutdown in progress.",

@@ -15,13 +15,19 @@ function configWith(values: Record<string, string>): Config {
 describe("rewriteConfigText", () => {
   it("writes only the non-default values of a config without a file, after the signature", () => {
     const text = rewriteConfigText("", configWith({ maxmemory: "104857600", hz: "20" }));
-    assert.equal(text, `${REWRITE_SIGNATURE}\nhz 20\nmaxmemory 100mb\nsave ""\n`);
+    assert.equal(
+      text,
+      `${REWRITE_SIGNATURE}\nlatency-tracking-info-percentiles 50 99 99.9\nhz 20\nmaxmemory 100mb\nsave ""\n`,
+    );
   });
 
   it("keeps comments, blank lines and order, replacing each parameter's line in place", () => {
     const old = "# top\nport 7000\n\n# memory\nmaxmemory 1000000\nhz 10\n";
     const text = rewriteConfigText(old, configWith({ port: "7000", maxmemory: "2gb", hz: "10" }));
-    assert.equal(text, `# top\nport 7000\n\n# memory\nmaxmemory 2gb\nhz 10\n\n${REWRITE_SIGNATURE}\nsave ""\n`);
+    assert.equal(
+      text,
+      `# top\nport 7000\n\n# memory\nmaxmemory 2gb\nhz 10\n\n${REWRITE_SIGNATURE}\nlatency-tracking-info-percentiles 50 99 99.9\nsave ""\n`,
+    );
   });
 
   it("rewrites a default value the file mentions instead of dropping it", () => {
@@ -32,7 +38,10 @@ describe("rewriteConfigText", () => {
   it("drops duplicate lines of a parameter and collapses the blank lines left behind", () => {
     const old = "hz 10\n\nhz 12\n\n\nmaxclients 5\n";
     const text = rewriteConfigText(old, configWith({ hz: "15", maxclients: "5" }));
-    assert.equal(text, `hz 15\n\nmaxclients 5\n\n${REWRITE_SIGNATURE}\nsave ""\n`);
+    assert.equal(
+      text,
+      `hz 15\n\nmaxclients 5\n\n${REWRITE_SIGNATURE}\nlatency-tracking-info-percentiles 50 99 99.9\nsave ""\n`,
+    );
   });
 
   it("writes an alias line under the parameter's name", () => {
@@ -48,7 +57,10 @@ describe("rewriteConfigText", () => {
   it("appends after an existing signature without writing a second one", () => {
     const old = `port 7000\n${REWRITE_SIGNATURE}\nhz 20\n`;
     const text = rewriteConfigText(old, configWith({ port: "7000", hz: "20", maxclients: "9" }));
-    assert.equal(text, `port 7000\n${REWRITE_SIGNATURE}\nhz 20\n\nmaxclients 9\nsave ""\n`);
+    assert.equal(
+      text,
+      `port 7000\n${REWRITE_SIGNATURE}\nhz 20\n\nmaxclients 9\nlatency-tracking-info-percentiles 50 99 99.9\nsave ""\n`,
+    );
   });
 
   it("quotes and escapes strings as Valkey's sdscatrepr, and omits empty ones", () => {
@@ -61,7 +73,10 @@ describe("rewriteConfigText", () => {
 
   it("writes bind unquoted, and drops it at its default", () => {
     assert.match(rewriteConfigText("", configWith({ bind: "127.0.0.1 ::1" })), /\nbind 127\.0\.0\.1 ::1\n/);
-    assert.equal(rewriteConfigText("bind 127.0.0.1\n", configWith({})), `\n${REWRITE_SIGNATURE}\nsave ""\n`);
+    assert.equal(
+      rewriteConfigText("bind 127.0.0.1\n", configWith({})),
+      `\n${REWRITE_SIGNATURE}\nlatency-tracking-info-percentiles 50 99 99.9\nsave ""\n`,
+    );
   });
 
   it("writes one client-output-buffer-limit line per changed class, in Valkey's units and names", () => {
