@@ -227,7 +227,8 @@ export class Engine {
   readonly #untimed: Command[] = [];
   readonly #untimedSession: (Session | null)[] = [];
   readonly #untimedArgv: (readonly string[] | null)[] = [];
-  // Run time of the last command call() timed on its own (a blocked command's, for the slow log).
+  // Run time of the last command call() timed on its own (a blocked command's, observed when it
+  // is answered), or -1 when it was deferred to its batch's settlement.
   #lastCallUs = 0;
   // slowlog-log-slower-than, slowlog-max-len, latency-monitor-threshold and latency-tracking,
   // read by every command.
@@ -569,7 +570,7 @@ export class Engine {
           if (this.#slowUs >= 0 && this.#slowMax > 0 && firstUs >= this.#slowUs) {
             this.#logSlow(session, argv, firstUs, false);
           }
-          this.#observe(served, firstUs);
+          if (firstUs >= 0) this.#observe(served, firstUs);
           deliver(r);
         };
         this.blocking.park(session, db, cmd, reply, counted, (ms, fn) => this.scheduler.after(ms, fn));
@@ -816,7 +817,8 @@ export class Engine {
     // Read again: the command may have been CONFIG SET slowlog-log-slower-than.
     const loggable = this.#slowUs >= 0 && !cmd.skipSlowlog && reply.t !== "blocked" && this.#slowMax > 0;
     if (deferred) {
-      this.#lastCallUs = 0;
+      // Observed when its batch is settled, blocked or not.
+      this.#lastCallUs = -1;
       this.#untimedSession.push(loggable ? session : null);
       this.#untimedArgv.push(loggable ? logged : null);
       // Bounded, so a long pipeline still refreshes `now` and never grows this list.

@@ -134,6 +134,16 @@ describe("LATENCY", () => {
     assert.deepEqual(t.exec("LATENCY", "HISTOGRAM", "takes"), []);
   });
 
+  it("observes a blocked command once, when it is answered", () => {
+    const t = engine();
+    const waiter = t.engine.openSession();
+    t.engine.dispatch(waiter, ["BLPOP", "q", "0"], () => {});
+    assert.deepEqual(t.exec("LATENCY", "HISTOGRAM", "blpop"), []);
+    t.exec("RPUSH", "q", "x");
+    const got = t.exec("LATENCY", "HISTOGRAM", "blpop") as unknown[];
+    assert.deepEqual((got[1] as unknown[]).slice(0, 2), ["calls", 1]);
+  });
+
   it("records no histogram while latency-tracking is no", () => {
     const t = engine({ "latency-tracking": "no" });
     t.exec("TAKES", 100);
