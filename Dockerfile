@@ -58,4 +58,4 @@ FROM runtime-${RUNTIME}
 # Listen on every interface inside the container; publish the port to choose who reaches it.
 # The HTTP gateway (port 8080) is off unless asked for, and needs a token on a non-loopback
 # address: run the image with `--bind 0.0.0.0 --port 6379 --http-port 8080 --http-bind 0.0.0.0 --http-token <secret>`.
-CMD ["--bind", "0.0.0.0", "--port", "6379"]
+CMD ["--bind", "0.0.0.0", "--port", "6379", "--protected-mode", "no"]

@@ -12,7 +12,8 @@
  *   use the new password, authenticated sessions stay authenticated, as in Valkey); `maxclients`;
  *   `client-query-buffer-limit`; `proto-max-bulk-len` (a connection reads it when it opens);
  *   `hz` (clamped to 1..500 like Valkey, GET shows the clamped value); `active-expire-effort`;
- *   `timeout` (idle clients are closed by the cron); `loglevel` (the engine filters its log);
+ *   `timeout` (idle clients are closed by the cron); `protected-mode` (without a password, only
+ *   loopback and Unix socket clients are accepted); `loglevel` (the engine filters its log);
  *   `enable-debug-command` and `enable-module-command` (the dispatcher enforces them, `no` by
  *   default as in Valkey: tests pass `yes`); `extended-redis-compatibility` (HELLO and INFO name Redis 7.2.4 instead of Valkey);
  *   `availability-zone` (HELLO and INFO report it); `notify-keyspace-events` (published by
@@ -36,7 +37,7 @@
  * - Persistence: Kite does not persist yet. `save` accepts only "" and `appendonly` only `no`;
  *   anything else fails with a reason instead of being stored and ignored.
  * - Left out because nothing in Kite would act on them (CONFIG GET shows nothing, CONFIG SET
- *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs, `tcp-keepalive`, `tcp-backlog`, `protected-mode`, TLS, cluster,
+ *   answers "Unknown option"): `dir`, `dbfilename`, `appendfsync` and the other RDB/AOF knobs, `tcp-keepalive`, `tcp-backlog`, TLS, cluster,
  *   replication, ACL, `io-threads`, `dynamic-hz`, `activerehashing`, `activedefrag`,
  *   `maxmemory-clients`. Each belongs in this table once the feature that reads it exists.
  * - `busy-reply-threshold` (alias `lua-time-limit`): scripts past it yield to the event loop
@@ -314,6 +315,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   int("http-request-timeout", 60000, 0n, INT_MAX),
   int("http-max-blocking-timeout", 30000, 0n, INT_MAX),
   int("maxclients", 10000, 1n, UINT_MAX),
+  // Without a password, only loopback and Unix socket clients may connect (src/server/server.ts).
+  bool("protected-mode", "yes"),
   int("timeout", 0, 0n, INT_MAX),
   memory("client-query-buffer-limit", 1024 * 1024 * 1024, 1024n * 1024n, LONG_MAX),
   {

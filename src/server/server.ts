@@ -11,6 +11,14 @@ import { lstat, unlink } from "node:fs/promises";
 import { createGateway, type Gateway, type GatewayOptions } from "../http/app.ts";
 
 const MAX_CLIENTS_REACHED = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+// Valkey's DENIED error (its first two sentences are the protocol's; what to do is in Kite's words).
+const PROTECTED_DENIED = new TextEncoder().encode(
+  "-DENIED Kite is running in protected mode because protected mode is enabled and no password is set for the " +
+    "default user. In this mode connections are only accepted from the loopback interface. To accept other clients, " +
+    "set a password (requirepass), or turn protected mode off: 'CONFIG SET protected-mode no' from a local connection " +
+    "(CONFIG REWRITE keeps it), or '--protected-mode no' at start. Only do so when the port is not reachable from " +
+    "untrusted networks.\r\n",
+);
 
 /** Options of {@link startServer}. */
 export interface ServerOptions extends EngineOptions {
@@ -73,6 +81,16 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
     if (engine.clients.size >= engine.config.num("maxclients")) {
       engine.stats.rejectedConnections++;
       s.write(MAX_CLIENTS_REACHED);
+      s.close();
+      return { onData() {}, onDrain() {}, onClose() {} };
+    }
+    // Valkey's protected mode: without a password, only local clients may connect.
+    if (
+      engine.config.bool("protected-mode") && engine.config.get("requirepass") === "" && !s.unix &&
+      !isLoopback(s.remote.address)
+    ) {
+      engine.stats.rejectedConnections++;
+      s.write(PROTECTED_DENIED);
       s.close();
       return { onData() {}, onDrain() {}, onClose() {} };
     }
