@@ -225,7 +225,9 @@ export function clientInfoLine(engine: Engine, s: Session, now: number, argvByte
   const idle = nowSec - Math.floor(s.lastInteraction / 1000);
   const totMem = s.qbuf + s.obl + argvBytes + s.multiBytes;
   return `id=${s.id} addr=${s.addr} laddr=${s.laddr} fd=${s.fd} name=${s.name} age=${age} idle=${idle}` +
-    ` flags=${clientFlags(engine, s)} capa= db=${s.db} sub=${s.subscriptions} psub=${s.patternSubscriptions}` +
+    ` flags=${clientFlags(engine, s)} capa=${
+      s.capaRedirect ? "r" : ""
+    } db=${s.db} sub=${s.subscriptions} psub=${s.patternSubscriptions}` +
     ` ssub=${s.shardSubscriptions} multi=${s.multiQueued} watch=${s.watchedKeys} qbuf=${s.qbuf} qbuf-free=0` +
     ` argv-mem=${argvBytes} multi-mem=${s.multiBytes} rbs=0 rbp=0 obl=${s.obl} oll=0 omem=0 tot-mem=${totMem}` +
     ` events=${s.kill !== undefined ? "r" : ""} cmd=${s.lastCommand} user=${s.user ?? "default"}` +

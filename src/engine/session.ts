@@ -63,7 +63,8 @@ export class Session {
   noTouch = false;
   /**
    * CLIENT CAPA redirect: the client follows `-REDIRECT` replies. Only a replica sends them
-   * (to send writes to its primary), so a primary such as Kite records it and nothing more.
+   * (to send writes to its primary), so on a primary such as Kite it only shows in CLIENT LIST
+   * (`capa=r`).
    */
   capaRedirect = false;
   /** Set by QUIT and CLIENT KILL: the connection closes once pending replies are written. */

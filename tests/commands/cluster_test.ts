@@ -36,13 +36,15 @@ describe("ROLE", () => {
 });
 
 describe("CLIENT CAPA", () => {
-  it("accepts the redirect capability and ignores ones it does not know", () => {
+  it("accepts the redirect capability (CLIENT INFO capa=r) and ignores ones it does not know", () => {
     const t = makeEngine();
     assert.equal(t.exec("CLIENT", "CAPA", "redirect"), "OK");
     assert.equal(t.session.capaRedirect, true);
+    assert.match(t.exec("CLIENT", "INFO") as string, / capa=r /);
     const other = t.engine.openSession();
     assert.equal(t.execOn(other, "CLIENT", "CAPA", "future-thing"), "OK");
     assert.equal(other.capaRedirect, false);
+    assert.match(t.execOn(other, "CLIENT", "INFO") as string, / capa= db=/);
     assert.deepEqual(t.exec("CLIENT", "CAPA"), { error: "ERR wrong number of arguments for 'client|capa' command" });
   });
 });
