@@ -43,6 +43,13 @@ export class BlockingManager {
     return this.#bySession.size;
   }
 
+  /** Number of blocked clients with a timeout (INFO `clients_in_timeout_table`). */
+  get timedCount(): number {
+    let n = 0;
+    for (const w of this.#bySession.values()) if (w.timer !== undefined) n++;
+    return n;
+  }
+
   /** Number of distinct keys clients are blocked on (INFO `blocking_keys`). */
   get keyCount(): number {
     let n = 0;

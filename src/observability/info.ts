@@ -236,12 +236,15 @@ function clientsSection(engine: Engine, now: number): string {
   const pause = engine.pause;
   return lines("Clients", [
     ["connected_clients", engine.clients.size],
+    // No cluster bus (Kite has no cluster mode).
+    ["cluster_connections", 0],
     ["maxclients", engine.config.num("maxclients")],
     // Clients held by CLIENT PAUSE count as blocked, as in Valkey.
     ["blocked_clients", engine.blocking.count + pause.heldCount],
     ["tracking_clients", engine.tracking.clientCount],
     ["pubsub_clients", engine.pubsub.clientCount],
     ["watching_clients", engine.watches.watchingClients],
+    ["clients_in_timeout_table", engine.blocking.timedCount],
     ["total_watched_keys", engine.watches.totalKeys],
     ["total_blocking_keys", engine.blocking.keyCount],
     ["paused_reason", pause.mode === undefined ? "none" : "client_pause"],

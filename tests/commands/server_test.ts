@@ -118,6 +118,15 @@ describe("INFO", () => {
     assert.equal(c.get("connected_clients"), "2");
     assert.equal(c.get("maxclients"), "50");
     assert.equal(c.get("blocked_clients"), "0");
+    assert.equal(c.get("cluster_connections"), "0");
+  });
+  it("counts blocked clients with a timeout in clients_in_timeout_table", () => {
+    const t = engineWithProcess();
+    t.engine.dispatch(t.engine.openSession(), ["BLPOP", "q", "5"], () => {});
+    t.engine.dispatch(t.engine.openSession(), ["BLPOP", "q", "0"], () => {});
+    const c = info(t, "clients").get("Clients")!;
+    assert.equal(c.get("blocked_clients"), "2");
+    assert.equal(c.get("clients_in_timeout_table"), "1");
   });
   it("reports memory from the process, its peak and the maxmemory settings", () => {
     const t = engineWithProcess({ config: { maxmemory: "100mb", "maxmemory-policy": "allkeys-lru" } });
