@@ -301,10 +301,23 @@ function memorySection(engine: Engine): string {
     ["maxmemory", engine.config.get("maxmemory")],
     ["maxmemory_human", bytesToHuman(max)],
     ["maxmemory_policy", engine.config.get("maxmemory-policy")],
-    // Valkey leaves replication and AOF buffers out of the maxmemory check; Kite has neither.
+    // Valkey's ratio of the resident set to the memory it accounts as used. In a collected heap
+    // it includes the collector's free room, so it sits well above 1 even without fragmentation.
+    ["mem_fragmentation_ratio", (used > 0 ? mh.rss / used : 0).toFixed(2)],
+    ["mem_fragmentation_bytes", mh.rss - used],
+    // Valkey leaves replication and AOF buffers out of the maxmemory check; Kite has neither,
+    // nor replicas, cluster links, defragmentation or a lazy-free thread.
     ["mem_not_counted_for_evict", 0],
+    ["mem_replication_backlog", 0],
+    ["mem_total_replication_buffers", 0],
+    ["mem_clients_slaves", 0],
     ["mem_clients_normal", mh.clientsNormal],
+    ["mem_cluster_links", 0],
+    ["mem_aof_buffer", 0],
     ["mem_allocator", engine.process.allocator],
+    ["active_defrag_running", 0],
+    ["lazyfree_pending_objects", 0],
+    ["lazyfreed_objects", 0],
   ]);
 }
 

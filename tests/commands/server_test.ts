@@ -137,6 +137,10 @@ describe("INFO", () => {
     assert.equal(m.get("used_memory_rss_human"), "4.00M");
     assert.equal(m.get("maxmemory"), "104857600");
     assert.equal(m.get("maxmemory_human"), "100.00M");
+    // rss 4 MiB over 1,500,000 bytes used.
+    assert.equal(m.get("mem_fragmentation_ratio"), "2.80");
+    assert.equal(m.get("mem_fragmentation_bytes"), String(4 * 1024 * 1024 - 1_500_000));
+    assert.equal(m.get("mem_replication_backlog"), "0");
     assert.equal(m.get("maxmemory_policy"), "allkeys-lru");
     assert.equal(m.get("total_system_memory_human"), "8.00G");
     t.proc.used = 1000;
@@ -179,9 +183,19 @@ describe("INFO", () => {
       "maxmemory",
       "maxmemory_human",
       "maxmemory_policy",
+      "mem_fragmentation_ratio",
+      "mem_fragmentation_bytes",
       "mem_not_counted_for_evict",
+      "mem_replication_backlog",
+      "mem_total_replication_buffers",
+      "mem_clients_slaves",
       "mem_clients_normal",
+      "mem_cluster_links",
+      "mem_aof_buffer",
       "mem_allocator",
+      "active_defrag_running",
+      "lazyfree_pending_objects",
+      "lazyfreed_objects",
     ]);
     // The process used 1.5 MB when the engine was built.
     assert.equal(m.get("used_memory_startup"), "1500000");
