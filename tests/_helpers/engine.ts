@@ -6,6 +6,7 @@ import { Engine, type EngineOptions } from "../../src/engine/engine.ts";
 import { FakeClock, ManualScheduler } from "../../src/runtime/clock.ts";
 import type { Session } from "../../src/engine/session.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
+import type { ProcessInfo } from "../../src/runtime/process.ts";
 
 /** A test engine with its fake clock and scheduler, and a default session. */
 export interface TestEngine {
@@ -98,3 +99,30 @@ export function plain(r: Reply | undefined): Plain {
 }
 
 import { Buffer } from "node:buffer";
+
+/**
+ * A test engine whose process is fake: fixed memory and CPU figures, and a DEBUG SLEEP that
+ * moves the fake clock instead of blocking.
+ */
+export function engineWithProcess(opts: EngineOptions = {}): TestEngine & { proc: ProcessInfo & { used: number } } {
+  const box: { t?: TestEngine } = {};
+  const proc = {
+    used: 1_500_000,
+    pid: 4242,
+    executable: "/opt/kite/kite-server",
+    os: "Linux 6.1.0 x86_64",
+    archBits: 64,
+    runtime: "test v1",
+    allocator: "v8",
+    totalSystemMemory: () => 8 * 1024 * 1024 * 1024,
+    memory() {
+      return { rss: 4 * 1024 * 1024, used: proc.used };
+    },
+    cpu: () => ({ user: 1_250_000, system: 500 }),
+    sleepSync(ms: number) {
+      box.t!.clock.advance(ms);
+    },
+  };
+  box.t = makeEngine({ processInfo: proc, ...opts });
+  return Object.assign(box.t, { proc });
+}

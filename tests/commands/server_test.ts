@@ -1,36 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeEngine, type Plain, type TestEngine } from "../_helpers/engine.ts";
-import type { EngineOptions } from "../../src/engine/engine.ts";
-import type { ProcessInfo } from "../../src/runtime/process.ts";
+import { engineWithProcess, makeEngine, type Plain, type TestEngine } from "../_helpers/engine.ts";
 import type { Reply } from "../../src/protocol/reply.ts";
-
-/**
- * A test engine whose process is fake: fixed memory and CPU figures, and a DEBUG SLEEP that
- * moves the fake clock instead of blocking.
- */
-function engineWithProcess(opts: EngineOptions = {}): TestEngine & { proc: ProcessInfo & { used: number } } {
-  const box: { t?: TestEngine } = {};
-  const proc = {
-    used: 1_500_000,
-    pid: 4242,
-    executable: "/opt/kite/kite-server",
-    os: "Linux 6.1.0 x86_64",
-    archBits: 64,
-    runtime: "test v1",
-    allocator: "v8",
-    totalSystemMemory: () => 8 * 1024 * 1024 * 1024,
-    memory() {
-      return { rss: 4 * 1024 * 1024, used: proc.used };
-    },
-    cpu: () => ({ user: 1_250_000, system: 500 }),
-    sleepSync(ms: number) {
-      box.t!.clock.advance(ms);
-    },
-  };
-  box.t = makeEngine({ processInfo: proc, ...opts });
-  return Object.assign(box.t, { proc });
-}
 
 /** Parses INFO text into section name -> field -> value. */
 function parseInfo(text: string): Map<string, Map<string, string>> {

@@ -6,13 +6,12 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { makeEngine, type TestEngine } from "../_helpers/engine.ts";
-import type { ProcessInfo } from "../../src/runtime/process.ts";
+import { engineWithProcess, type TestEngine } from "../_helpers/engine.ts";
 import { encodeReply } from "../../src/protocol/resp_encoder.ts";
 import { replyToJson } from "../../src/http/reply_json.ts";
 
-// Commands left out: they end the process, or wait on the real host (with the fake process
-// below DEBUG SLEEP only moves the fake clock, so DEBUG stays in).
+// Commands left out: they end the process or hand the connection over (with a fake process
+// DEBUG SLEEP only moves the fake clock, so DEBUG stays in).
 const SKIP = new Set(["shutdown", "monitor", "sync", "psync"]);
 
 const KEYS = ["str", "int", "list", "hash", "set", "zset", "stream", "hll", "geo", "missing", "{str}x"];
@@ -220,56 +219,19 @@ function populate(t: TestEngine): void {
   t.exec("XGROUP", "CREATE", "stream", "g", "0");
   t.exec("PFADD", "hll", "a", "b");
   t.exec("GEOADD", "geo", "13.36", "38.11", "Palermo", "15.08", "37.50", "Catania");
-  t.exec(
-    "FT.CREATE",
-    "idx",
-    "ON",
-    "HASH",
-    "PREFIX",
-    "1",
-    "h",
-    "SCHEMA",
-    "v",
-    "VECTOR",
-    "FLAT",
-    "6",
-    "TYPE",
-    "FLOAT32",
-    "DIM",
-    "2",
-    "DISTANCE_METRIC",
-    "L2",
-  );
-}
-
-function fakeProcess(box: { t?: TestEngine }): ProcessInfo {
-  return {
-    pid: 1,
-    executable: "/kite",
-    os: "Linux",
-    archBits: 64,
-    runtime: "test",
-    allocator: "v8",
-    totalSystemMemory: () => 8 << 30,
-    memory: () => ({ rss: 1 << 20, used: 1 << 20 }),
-    cpu: () => ({ user: 0, system: 0 }),
-    sleepSync: (ms: number) => box.t!.clock.advance(Math.min(ms, 1000)),
-  };
+  t.exec(..."FT.CREATE idx ON HASH PREFIX 1 h SCHEMA v VECTOR FLAT 6 TYPE FLOAT32 DIM 2 DISTANCE_METRIC L2".split(" "));
 }
 
 describe("random arguments for every command", () => {
   for (const seed of (process.env.FUZZ_SEEDS ?? "1,2,3").split(",").map(Number)) {
     it(`never throws out of a handler (seed ${seed})`, () => {
-      const box: { t?: TestEngine } = {};
       const internal: string[] = [];
-      const t = makeEngine({
-        processInfo: fakeProcess(box),
+      const t = engineWithProcess({
         config: { "enable-debug-command": "yes" },
         log: (_level, msg) => {
           if (msg.startsWith("Internal error")) internal.push(msg);
         },
       });
-      box.t = t;
       const random = rng(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
       const names: string[][] = [];
