@@ -107,6 +107,32 @@ function configHelp(_ctx: CommandContext, argv: readonly string[]): Reply {
   return helpReply(argv[0]!, CONFIG_HELP);
 }
 
+// FAILOVER hands the primary role to a replica. Kite never has replicas, so after Valkey's own
+// argument checks it answers what a Valkey primary without replicas answers.
+function failover(_ctx: CommandContext, argv: readonly string[]): Reply {
+  if (argv.length === 2 && argv[1]!.toLowerCase() === "abort") return error(E.FAILOVER_NOT_IN_PROGRESS);
+  let timeout = 0;
+  let host: string | undefined;
+  let force = false;
+  for (let j = 1; j < argv.length; j++) {
+    const a = argv[j]!.toLowerCase();
+    if (a === "timeout" && j + 1 < argv.length && timeout === 0) {
+      timeout = rangeLong(argv[j + 1]!, -LLONG_MAX - 1n, LLONG_MAX);
+      if (timeout <= 0) return error(E.FAILOVER_TIMEOUT);
+      j++;
+    } else if (a === "to" && j + 2 < argv.length && host === undefined) {
+      rangeLong(argv[j + 2]!, -LLONG_MAX - 1n, LLONG_MAX);
+      host = argv[j + 1]!;
+      j += 2;
+    } else if (a === "force" && !force) {
+      force = true;
+    } else {
+      return SYNTAX;
+    }
+  }
+  return error(E.FAILOVER_NO_REPLICAS);
+}
+
 // Kite is a primary without replicas (INFO replication says the same): offset 0, no replicas.
 function role(): Reply {
   return array([bulk("master"), int(0), array([])]);
@@ -822,6 +848,10 @@ export const SERVER_COMMANDS: readonly CommandSpec[] = [
     complexity:
       "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
     summary: "Stops the server: closes every connection and exits. Kite has no persistence, so nothing is saved.",
+  }),
+  cmd("failover", "server", -1, "admin noscript stale", "", [], "6.2.0", failover, {
+    complexity: "O(1)",
+    summary: "Hands the primary role to a replica (Kite has none, so it always fails).",
   }),
   cmd("role", "server", 1, "noscript loading stale fast sentinel", "admin dangerous", [], "2.8.12", role, {
     complexity: "O(1)",

@@ -48,3 +48,23 @@ describe("CLIENT CAPA", () => {
     assert.deepEqual(t.exec("CLIENT", "CAPA"), { error: "ERR wrong number of arguments for 'client|capa' command" });
   });
 });
+
+describe("FAILOVER", () => {
+  it("answers as a Valkey primary without replicas, after checking its arguments as Valkey does", () => {
+    const t = makeEngine();
+    const none = { error: "ERR FAILOVER requires connected replicas." };
+    assert.deepEqual(t.exec("FAILOVER"), none);
+    assert.deepEqual(t.exec("FAILOVER", "TO", "10.0.0.2", "6380", "TIMEOUT", "100", "FORCE"), none);
+    assert.deepEqual(t.exec("FAILOVER", "FORCE"), none);
+    assert.deepEqual(t.exec("FAILOVER", "ABORT"), { error: "ERR No failover in progress." });
+    for (const bad of ["0", "-5"]) {
+      assert.deepEqual(t.exec("FAILOVER", "TIMEOUT", bad), { error: "ERR FAILOVER timeout must be greater than 0" });
+    }
+    const notInt = { error: "ERR value is not an integer or out of range" };
+    assert.deepEqual(t.exec("FAILOVER", "TIMEOUT", "abc"), notInt);
+    assert.deepEqual(t.exec("FAILOVER", "TO", "h", "abc"), notInt);
+    for (const argv of [["BOGUS"], ["TIMEOUT", "10", "TIMEOUT", "20"], ["ABORT", "X"], ["TO", "h"]]) {
+      assert.deepEqual(t.exec("FAILOVER", ...argv), { error: "ERR syntax error" });
+    }
+  });
+});
