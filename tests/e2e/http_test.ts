@@ -400,17 +400,14 @@ async function checkChild(child: KiteProcess, token: string): Promise<void> {
 }
 
 describe("kite-server --http-port (src/main.ts)", () => {
-  it("serves the gateway on the port it prints, with --http-token", async () => {
+  /** kite-server on free ports with the gateway on and the token `cli-token`. */
+  const startGatewayChild = () => {
     const [cmd, args] = mainCommand();
-    const child = await startKiteProcess(cmd, [
-      ...args,
-      "--port",
-      "0",
-      "--http-port",
-      "0",
-      "--http-token",
-      "cli-token",
-    ]);
+    return startKiteProcess(cmd, [...args, "--port", "0", "--http-port", "0", "--http-token", "cli-token"]);
+  };
+
+  it("serves the gateway on the port it prints, with --http-token", async () => {
+    const child = await startGatewayChild();
     try {
       await checkChild(child, "cli-token");
     } finally {
@@ -423,16 +420,7 @@ describe("kite-server --http-port (src/main.ts)", () => {
   // blocking command waits, to release the wait if the client leaves. deno.json opts in to the
   // corrected signal ("unstable": ["no-legacy-abort"]), so nothing is printed.
   it("serves blocking commands without a runtime warning", async () => {
-    const [cmd, args] = mainCommand();
-    const child = await startKiteProcess(cmd, [
-      ...args,
-      "--port",
-      "0",
-      "--http-port",
-      "0",
-      "--http-token",
-      "cli-token",
-    ]);
+    const child = await startGatewayChild();
     try {
       const base = `http://127.0.0.1:${child.httpPort}`;
       const headers = { authorization: "Bearer cli-token" };
